@@ -1,0 +1,4 @@
+#ifndef CSLACKSOCKET_H
+#define CSLACKSOCKET_H
+int css_placeholder(void);
+#endif

@@ -1,0 +1,4 @@
+// TEMPORARY STUB — replaced by the shim delivery.
+public struct WebSocketError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}

@@ -1,0 +1,2 @@
+import VigilCore
+@main struct Entrypoint { static func main() {} }
