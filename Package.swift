@@ -75,12 +75,12 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilCoreTests",
-            dependencies: ["VigilCore"],
+            dependencies: ["VigilCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["VigilCore", "SlackSimulator"],
+            dependencies: ["VigilCore", "SlackSimulator", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
     ],
