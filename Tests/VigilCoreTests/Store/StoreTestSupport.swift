@@ -1,0 +1,52 @@
+import Foundation
+import Logging
+import VigilCore
+
+/// Shared fixtures for the store tests: a quiet logger, a fixed clock origin, alert builders and temp directories.
+enum StoreFixtures {
+    static let logger = Logger(label: "vigil.tests.store", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// A fixed origin for test time; tests add offsets to it instead of reading the clock.
+    static let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+
+    static let workspace = "T0TEST"
+    static let otherWorkspace = "T1OTHER"
+    static let channel = "C0ALERTS"
+
+    static func at(minutes: Double) -> Date { t0.addingTimeInterval(minutes * 60) }
+
+    static func inMemory() async throws -> SQLiteVigilStore {
+        try await SQLiteVigilStore.inMemory(logger: logger)
+    }
+
+    static func alert(
+        _ status: AlertStatus,
+        identity: String = "alertmanager:HighCPU|web-1",
+        name: String = "HighCPU",
+        severity: AlertSeverity = .critical,
+        host: String? = nil,
+        service: String? = nil,
+        labels: [String: String] = [:]
+    ) -> Alert {
+        Alert(
+            source: .alertmanager,
+            status: status,
+            severity: severity,
+            name: name,
+            summary: "CPU above 90%",
+            labels: labels,
+            host: host,
+            service: service,
+            links: [AlertLink(label: "Alertmanager", url: "http://alertmanager.test/#/alerts")],
+            identity: identity
+        )
+    }
+
+    /// Runs `body` with a fresh directory path under the system temp dir (not yet created), then removes it.
+    static func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
+        let base = FileManager.default.temporaryDirectory
+            .appendingPathComponent("vigil-store-tests-\(UUID().uuidString)", isDirectory: true).path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        return try await body(base + "/data")
+    }
+}
