@@ -1,0 +1,131 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+@testable import VigilCore
+
+/// A datagram socket bound where systemd's notify socket would be, to read what Vigil sends.
+private final class NotifySocket {
+    let path: String
+    let descriptor: Int32
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString).sock").path
+        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        try #require(result == 0)
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    func receive() -> String? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = recv(descriptor, &buffer, buffer.count, 0)
+        return count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : nil
+    }
+
+    deinit {
+        close(descriptor)
+        unlink(path)
+    }
+}
+
+struct SystemdNotifierTests {
+    @Test func sendsTheStateToTheNotifySocket() throws {
+        let socket = try NotifySocket()
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.path])
+        #expect(notifier.notify("READY=1\nSTATUS=ok"))
+        #expect(socket.receive() == "READY=1\nSTATUS=ok")
+    }
+
+    @Test func isANoOpWithoutASocket() {
+        let notifier = SystemdNotifier(environment: [:])
+        #expect(!notifier.isEnabled)
+        #expect(notifier.notify("READY=1"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func serviceSendsReadyAfterTheFirstHelloThenWatchdogThenStopping() async throws {
+        let socket = try NotifySocket()
+        let health = HealthBoard()
+        let service = SystemdNotifyService(
+            environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "200000"],
+            health: health,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        let task = Task { try await service.run() }
+        health.update("T1") { $0.liveConnections = 2; $0.openIncidents = 1; $0.tokenHealthy = true }
+        let ready = try #require(socket.receive())
+        #expect(ready.hasPrefix("READY=1"))
+        #expect(ready.contains("STATUS=2 connections live · 1 open incident"))
+        let watchdog = try #require(socket.receive())
+        #expect(watchdog.contains("WATCHDOG=1"))
+        // No live connection: status keeps coming, the watchdog ping stops.
+        health.update("T1") { $0.liveConnections = 0 }
+        var sawUnhealthyStatus = false
+        for _ in 0..<5 {
+            let message = try #require(socket.receive())
+            if message.contains("0 connections live") {
+                #expect(!message.contains("WATCHDOG=1"))
+                sawUnhealthyStatus = true
+                break
+            }
+        }
+        #expect(sawUnhealthyStatus)
+        task.cancel()
+        _ = try? await task.value
+        var last = ""
+        while let message = socket.receive() {
+            last = message
+            if message.hasPrefix("STOPPING=1") { break }
+        }
+        #expect(last.hasPrefix("STOPPING=1"))
+    }
+}
+
+struct HealthBoardTests {
+    @Test func statusLineAndFailureAccounting() {
+        let board = HealthBoard()
+        board.update("acme") { $0.liveConnections = 2; $0.tokenHealthy = true; $0.openIncidents = 3 }
+        board.update("beta") { $0.tokenHealthy = false }
+        #expect(board.statusLine == "2 connections live · 3 open incidents · not working: beta")
+        #expect(board.isHealthy)
+        #expect(!board.allWorkspacesFailed)
+        board.update("acme") { $0.failure = "link_disabled" }
+        #expect(board.allWorkspacesFailed)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func waitingForTheFirstLiveConnectionEndsOnCancel() async {
+        let board = HealthBoard()
+        let waiter = Task { await board.waitUntilFirstLive() }
+        waiter.cancel()
+        await waiter.value
+    }
+}
+
+struct JournaldLogHandlerTests {
+    @Test func writesPriorityPrefixAndSortedMetadata() {
+        let lines = Mutex<[String]>([])
+        var handler = JournaldLogHandler(label: "vigil", level: .debug) { line in lines.withLock { $0.append(line) } }
+        handler[metadataKey: "slack.workspace"] = "T1"
+        var logger = Logger(label: "vigil", factory: { _ in handler })
+        logger.logLevel = .debug
+        logger.warning("reconnecting", metadata: ["slack.reason": "refresh requested", "slack.attempt": "2"])
+        logger.error("two\nlines")
+        logger.trace("dropped")
+        let written = lines.withLock { $0 }
+        #expect(written == [
+            #"<4>vigil: reconnecting slack.attempt=2 slack.reason="refresh requested" slack.workspace=T1"#,
+            #"<3>vigil: two\nlines slack.workspace=T1"#,
+        ])
+    }
+}
