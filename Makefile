@@ -43,7 +43,7 @@ install: release
 	install -D -m 0755 "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/vigil" "$(DESTDIR)$(PREFIX)/bin/vigil"
 	install -D -m 0644 deploy/vigil.service "$(DESTDIR)$(UNIT_DIR)/vigil.service"
 	@if [ ! -e "$(DESTDIR)$(CONFIG_DIR)/vigil.yaml" ]; then \
-		install -D -m 0640 deploy/vigil.example.yaml "$(DESTDIR)$(CONFIG_DIR)/vigil.yaml"; \
+		install -D -m 0644 deploy/vigil.example.yaml "$(DESTDIR)$(CONFIG_DIR)/vigil.yaml"; \
 	else echo "kept existing $(CONFIG_DIR)/vigil.yaml"; fi
 	@echo "installed; put tokens in $(CONFIG_DIR)/credentials/ and run: systemctl daemon-reload && systemctl enable --now vigil"
 
