@@ -1,2 +1,93 @@
+import ArgumentParser
+import Foundation
+import Logging
 import VigilCore
-@main struct Entrypoint { static func main() {} }
+
+/// `vigil` — the Slack worker for operations teams.
+@main
+struct Vigil: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "A self-hosted Slack worker that investigates alerts in their threads.",
+        subcommands: [Run.self, Check.self],
+        defaultSubcommand: Run.self
+    )
+}
+
+/// Exit codes operators and systemd rely on.
+enum ExitStatus {
+    /// Bad configuration, rejected token, Socket Mode disabled: a restart cannot fix it (`RestartPreventExitStatus=78`).
+    static let configuration: Int32 = 78
+}
+
+/// Options shared by the commands that read the configuration.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "Configuration file (default /etc/vigil/vigil.yaml; a missing default file is fine).")
+    var config: String?
+}
+
+/// Bootstraps swift-log once, in the executable: journald-friendly lines on stderr.
+func bootstrapLogging(level: Logger.Level) -> Logger {
+    LoggingSystem.bootstrap { label in JournaldLogHandler(label: label, level: level) }
+    var logger = Logger(label: "vigil")
+    logger.logLevel = level
+    return logger
+}
+
+/// Loads the configuration or exits 78 with every problem listed (never a token).
+func loadConfiguration(_ options: ConfigOptions, environment: [String: String]) async -> DaemonConfiguration {
+    do {
+        return try await DaemonConfiguration.load(configPath: options.config, environment: environment)
+    } catch {
+        FileHandle.standardError.write(Data("vigil: configuration error\n\(error.description)\n".utf8))
+        Foundation.exit(ExitStatus.configuration)
+    }
+}
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the worker (the default).")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = await loadConfiguration(options, environment: environment)
+        let logger = bootstrapLogging(level: configuration.logLevel)
+        logger.info("starting", metadata: [
+            "vigil.workspaces": "\(configuration.workspaces.count)", "vigil.state_dir": "\(configuration.stateDirectory)",
+        ])
+        do {
+            switch try await VigilApplication(configuration: configuration, environment: environment, logger: logger).run() {
+            case .stopped:
+                logger.info("stopped")
+            case .noWorkspaceLeft(let reason):
+                logger.critical("\(reason)")
+                FileHandle.standardError.write(Data("vigil: \(reason)\n".utf8))
+                throw ExitCode(ExitStatus.configuration)
+            }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            logger.critical("stopped on an error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the tokens, granted scopes and Socket Mode access; exit 0 only when everything works.")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = await loadConfiguration(options, environment: environment)
+        let logger = bootstrapLogging(level: .warning)
+        let allPassed = try await WorkspaceCheckCommand(configuration: configuration, logger: logger).run { line in
+            print(line)
+        }
+        if !allPassed { throw ExitCode.failure }
+    }
+}
+

@@ -1,0 +1,386 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+
+/// Watches one workspace's alert channels: recognises monitoring-bot posts, records them as incidents, and answers
+/// each new alert with one investigation reply in its thread.
+///
+/// Rules, in order (reasons in docs/architecture.md):
+/// 1. ``MessageClassifier`` decides what a message is. Only bot posts at a thread root in a watched channel can open
+///    an incident; a bot's thread reply or an edit of a bot post is a state change of the existing alert (never a
+///    new one); people's posts are left to the conversation handler; Vigil's own posts are ignored.
+/// 2. Every post is handled once, across Events API redeliveries, restarts and catch-up: the store's
+///    `markMessageHandled(channel, ts)` is the gate.
+/// 3. A new incident is investigated unless it is silenced, its channel is in storm mode, or it is flapping and was
+///    already flagged (flapping is flagged once; further flaps are recorded, not re-investigated).
+/// 4. A resolution (a resolved post, an edit, a bot reply) closes the incident: ✅ on the alert, a short note in its
+///    thread, and the investigation message updated in place.
+public actor AlertChannelMonitor {
+    private let workspace: String
+    private let store: any VigilStore
+    private let slack: any SlackMessaging
+    private let own: MessageClassifier.OwnIdentity
+    private let settings: AlertChannelSettings
+    private let probes: ProbeExecutor
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+
+    private var watched: Set<String> = []
+    /// Channels whose storm summary is being posted or updated right now, and whether another update is due.
+    private var stormUpdates: [String: Bool] = [:]
+
+    /// - Parameters:
+    ///   - workspace: the team id; every stored row carries it.
+    ///   - store: incidents, dedupe gates, cursors.
+    ///   - slack: the workspace's rate-limited Web API client.
+    ///   - own: Vigil's bot id and user id from `auth.test`, so its own posts are never taken for alerts.
+    ///   - settings: storm, flapping, related-alert and catch-up tuning, and the runbook rules.
+    ///   - probes: runs runbook checks.
+    ///   - logger: for decisions and failures; never given message contents beyond names.
+    ///   - now: the wall clock (injectable for tests).
+    public init(
+        workspace: String,
+        store: any VigilStore,
+        slack: any SlackMessaging,
+        own: MessageClassifier.OwnIdentity,
+        settings: AlertChannelSettings = AlertChannelSettings(),
+        probes: ProbeExecutor = ProbeExecutor(),
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.workspace = workspace
+        self.store = store
+        self.slack = slack
+        self.own = own
+        self.settings = settings
+        self.probes = probes
+        self.logger = logger
+        self.now = now
+    }
+
+    // MARK: - Watched channels
+
+    /// Records the channels named by the environment or the configuration and loads every watched channel.
+    public func start(environmentChannels: [String], configuredChannels: [String] = []) async throws {
+        for channel in environmentChannels {
+            try await store.addWatchedChannel(workspace: workspace, channel: channel, addedBy: nil, source: .environment, at: now())
+        }
+        for channel in configuredChannels {
+            try await store.addWatchedChannel(workspace: workspace, channel: channel, addedBy: nil, source: .configuration, at: now())
+        }
+        try await reloadWatchedChannels()
+        logger.info("watching alert channels", metadata: ["slack.channels": "\(watched.sorted().joined(separator: ","))"])
+    }
+
+    /// Re-reads the watched channels from the store (after `/vigil watch` or `unwatch`).
+    public func reloadWatchedChannels() async throws {
+        watched = Set(try await store.watchedChannels(workspace: workspace).map(\.channel))
+    }
+
+    /// The channels watched now.
+    public var watchedChannels: Set<String> { watched }
+
+    // MARK: - Messages
+
+    /// Handles one `message` event (or a message read back by catch-up).
+    /// - Returns: how the message was classified, for the caller's routing and for tests.
+    @discardableResult
+    public func handle(_ message: SlackMessage) async -> MessageClassification {
+        let classification = MessageClassifier(watchedChannels: watched, own: own).classify(message)
+        do {
+            switch classification {
+            case .newAlertPost:
+                try await handleNewPost(message)
+            case .alertStateChange(let rootTS, let kind):
+                try await handleStateChange(message, rootTS: rootTS, kind: kind)
+            case .deletion(let ts):
+                if let channel = message.channel {
+                    try await store.appendAudit(workspace: workspace, at: now(), actor: nil, action: "message_deleted",
+                                                target: "\(channel)/\(ts)", detail: "a post in a watched channel was deleted",
+                                                via: .system)
+                }
+            case .humanMessage, .ownMessage, .notWatched, .ignored:
+                break
+            }
+        } catch {
+            logger.error("alert handling failed: \(error)", metadata: [
+                "slack.channel": "\(message.channel ?? "-")", "slack.ts": "\(message.ts ?? "-")",
+            ])
+        }
+        return classification
+    }
+
+    private func handleNewPost(_ message: SlackMessage) async throws {
+        guard let channel = message.channel, let ts = message.ts else { return }
+        guard try await store.markMessageHandled(workspace: workspace, channel: channel, ts: ts, purpose: .alert, at: now())
+        else {
+            logger.debug("post already handled", metadata: ["slack.channel": "\(channel)", "slack.ts": "\(ts)"])
+            return
+        }
+        try await store.advanceCursor(workspace: workspace, channel: channel, to: ts, at: now())
+        guard let alert = AlertParsing.parse(message) else {
+            logger.notice("bot post without readable content; not an alert", metadata: ["slack.channel": "\(channel)", "slack.ts": "\(ts)"])
+            return
+        }
+        let outcome = try await store.recordAlert(alert, workspace: workspace, channel: channel, ts: ts, threadTS: message.threadTS, at: now())
+        var metadata: Logger.Metadata = [
+            "slack.channel": "\(channel)", "slack.ts": "\(ts)", "vigil.alert": "\(alert.name)",
+            "vigil.source": "\(alert.source.rawValue)", "vigil.status": "\(alert.status.rawValue)",
+        ]
+        switch outcome {
+        case .opened(let incident):
+            metadata["vigil.incident"] = "\(incident.id)"
+            logger.info("new alert", metadata: metadata)
+            try await investigateNew(incident, alert: alert)
+        case .repeated(let incident):
+            metadata["vigil.incident"] = "\(incident.id)"
+            logger.info("alert repeated while its incident is open", metadata: metadata)
+            if try await !inStorm(channel: channel, adding: alert, ts: ts) {
+                let link = threadLink(channel: incident.channel, ts: incident.rootTS)
+                _ = try await slack.post(
+                    channel: channel,
+                    text: "Same alert as <\(link)|this open incident> (seen \(incident.occurrences)× since \(Self.clock(incident.firstSeen)) UTC). Follow it there.",
+                    blocks: nil, threadTS: ts, priority: .statusUpdate)
+            }
+        case .resolved(let incident, let duration):
+            logger.info("alert resolved by a new post", metadata: metadata)
+            try await announceResolution(incident, alert: alert, duration: duration, resolvedBy: "source")
+        case .resolvedUnknown:
+            logger.info("resolution for an alert Vigil never saw open", metadata: metadata)
+        case .updated, .duplicate:
+            break
+        }
+    }
+
+    private func handleStateChange(_ message: SlackMessage, rootTS: String, kind: MessageClassification.StateChangeKind) async throws {
+        guard let channel = message.channel else { return }
+        let content = kind == .edit ? (message.message ?? message) : message
+        let changeTS = kind == .edit ? (message.message?.edited?.ts ?? message.ts) : message.ts
+        if let changeTS {
+            let purpose = MessagePurpose(rawValue: kind == .edit ? "edit" : "reply")
+            guard try await store.markMessageHandled(workspace: workspace, channel: channel, ts: "\(rootTS)#\(changeTS)",
+                                                     purpose: purpose, at: now())
+            else { return }
+        }
+        guard var alert = AlertParsing.parse(content) else { return }
+        if kind == .threadReply, alert.status == .firing {
+            // A reply in the thread ("Updated problem…", an image) is an update, not a re-fire.
+            alert.status = .other
+        }
+        let outcome = try await store.applyStateChange(workspace: workspace, channel: channel, rootTS: rootTS,
+                                                       ts: kind == .threadReply ? message.ts : nil, alert: alert, at: now())
+        if case .resolved(let incident, let duration) = outcome {
+            logger.info("alert resolved by the source's \(kind == .edit ? "edit" : "thread reply")", metadata: [
+                "slack.channel": "\(channel)", "slack.ts": "\(rootTS)", "vigil.incident": "\(incident.id)",
+            ])
+            try await announceResolution(incident, alert: alert, duration: duration,
+                                         resolvedBy: kind == .edit ? "source-edit" : "source")
+        }
+    }
+
+    // MARK: - Investigation
+
+    private func investigateNew(_ incident: Incident, alert: Alert) async throws {
+        if let silence = try await store.activeSilence(matching: alert, workspace: workspace, at: now()) {
+            logger.info("alert silenced; no investigation", metadata: ["vigil.incident": "\(incident.id)", "vigil.silence": "\(silence.id)"])
+            try await store.appendAudit(workspace: workspace, at: now(), actor: nil, action: "suppressed",
+                                        target: "incident:\(incident.id)", detail: "silence \(silence.id)", via: .system)
+            return
+        }
+        if try await inStorm(channel: incident.channel, adding: alert, ts: incident.rootTS) { return }
+        let flap = try await store.flapping(workspace: workspace, identity: incident.identity,
+                                            window: settings.flappingWindow, threshold: settings.flappingThreshold, now: now())
+        var flapping: InvestigationFacts.Flapping?
+        if flap.isFlapping {
+            let flaggedNow = try await store.markFlapping(incidentID: incident.id, at: now(), window: settings.flappingWindow)
+            guard flaggedNow else {
+                logger.info("flapping alert already flagged; not re-investigated", metadata: ["vigil.incident": "\(incident.id)"])
+                return
+            }
+            flapping = InvestigationFacts.Flapping(transitions: flap.transitions, window: settings.flappingWindow, isFlapping: true)
+        }
+        try await investigate(incident, alert: alert, flapping: flapping, postAsReply: true)
+    }
+
+    /// Runs the investigation again for an incident (the Re-run button, `@vigil rerun`) and updates its message.
+    public func rerun(incidentID: Int64) async throws -> Bool {
+        guard let incident = try await store.incident(id: incidentID),
+              let stored = try await store.alert(workspace: workspace, channel: incident.channel, ts: incident.rootTS)
+        else { return false }
+        try await investigate(incident, alert: stored.alert, flapping: nil, postAsReply: incident.investigationTS == nil)
+        return true
+    }
+
+    /// Gathers the facts for `incident` and returns them (used by investigations and by conversation answers).
+    public func facts(for incident: Incident, alert: Alert, flapping: InvestigationFacts.Flapping? = nil,
+                      runProbes: Bool) async throws -> InvestigationFacts {
+        let history = try await store.history(workspace: workspace, identity: incident.identity, now: now())
+        let related = try await store.relatedIncidents(workspace: workspace, around: incident, within: settings.relatedWindow)
+        let plan = RunbookPlan(alert: alert, rules: settings.runbooks)
+        let results = runProbes && !plan.probes.isEmpty ? try await probes.run(plan, logger: logger) : []
+        return InvestigationFacts(
+            alert: alert,
+            channelID: incident.channel,
+            rootTS: incident.rootTS,
+            incident: InvestigationFacts.Incident(incident),
+            history: InvestigationFacts.History(history),
+            flapping: flapping,
+            related: related.map { InvestigationFacts.RelatedAlert($0, relatedTo: incident) },
+            runbookLinks: plan.links,
+            probeResults: results
+        )
+    }
+
+    private func investigate(_ incident: Incident, alert: Alert, flapping: InvestigationFacts.Flapping?, postAsReply: Bool) async throws {
+        let facts = try await facts(for: incident, alert: alert, flapping: flapping, runProbes: true)
+        let message = InvestigationMessage.investigation(facts, options: options())
+        if !postAsReply, let ts = incident.investigationTS {
+            try await slack.update(channel: incident.channel, ts: ts, text: message.text, blocks: message.blocks)
+            return
+        }
+        let ts = try await slack.post(channel: incident.channel, text: message.text, blocks: message.blocks,
+                                      threadTS: incident.rootTS, priority: .investigation)
+        try await store.setInvestigationTS(incidentID: incident.id, ts: ts)
+        logger.info("investigation posted", metadata: ["vigil.incident": "\(incident.id)", "slack.ts": "\(ts)"])
+    }
+
+    private func announceResolution(_ incident: Incident, alert: Alert, duration: Duration, resolvedBy: String) async throws {
+        var resolved = incident
+        if resolved.resolvedBy == nil { resolved.resolvedBy = resolvedBy }
+        let facts = try await facts(for: resolved, alert: alert, runProbes: false)
+        do {
+            try await slack.react(channel: incident.channel, ts: incident.rootTS, name: "white_check_mark")
+        } catch {
+            logger.warning("could not add the ✅ reaction: \(error)", metadata: ["vigil.incident": "\(incident.id)"])
+        }
+        guard let investigationTS = incident.investigationTS else { return }
+        let options = options()
+        _ = try await slack.post(channel: incident.channel, text: InvestigationMessage.resolutionNote(facts, options: options),
+                                 blocks: nil, threadTS: incident.rootTS, priority: .statusUpdate)
+        let updated = InvestigationMessage.resolvedUpdate(facts, options: options)
+        try await slack.update(channel: incident.channel, ts: investigationTS, text: updated.text, blocks: updated.blocks)
+    }
+
+    // MARK: - Storm control
+
+    /// Whether `channel` is in storm mode; if so, `alert` joins the storm summary (posted once, then updated).
+    private func inStorm(channel: String, adding alert: Alert, ts: String) async throws -> Bool {
+        let since = now().addingTimeInterval(-settings.stormWindow.seconds)
+        let count = try await store.recentAlertCount(workspace: workspace, channel: channel, since: since)
+        guard count > settings.stormThreshold else { return false }
+        logger.notice("storm mode: replies paused, summary kept up to date", metadata: [
+            "slack.channel": "\(channel)", "vigil.alerts_in_window": "\(count)",
+        ])
+        if stormUpdates[channel] != nil {
+            stormUpdates[channel] = true  // an update is running; one more will follow it
+            return true
+        }
+        stormUpdates[channel] = false
+        defer { stormUpdates[channel] = nil }
+        repeat {
+            stormUpdates[channel] = false
+            try await publishStormSummary(channel: channel, since: since)
+        } while stormUpdates[channel] == true
+        return true
+    }
+
+    private func publishStormSummary(channel: String, since: Date) async throws {
+        let incidents = try await store.openIncidents(workspace: workspace, channel: channel)
+            .filter { $0.lastSeen >= since }
+        let digest = AlertStormDigest(
+            channelID: channel,
+            window: settings.stormWindow,
+            entries: incidents.map {
+                AlertStormDigest.Entry(name: $0.name, severity: $0.severity, status: .firing, rootTS: $0.rootTS)
+            }
+        )
+        let message = InvestigationMessage.stormSummary(digest, options: options())
+        let windowStart = since
+        if let existing = try await store.stormSummary(workspace: workspace, channel: channel),
+           existing.windowEnd.addingTimeInterval(settings.stormWindow.seconds) >= now()
+        {
+            try await slack.update(channel: channel, ts: existing.messageTS, text: message.text, blocks: message.blocks)
+            try await store.saveStormSummary(StormSummary(workspace: workspace, channel: channel, messageTS: existing.messageTS,
+                                                          windowStart: existing.windowStart, windowEnd: now(),
+                                                          alertCount: incidents.count))
+        } else {
+            let ts = try await slack.post(channel: channel, text: message.text, blocks: message.blocks, threadTS: nil,
+                                          priority: .investigation)
+            try await store.saveStormSummary(StormSummary(workspace: workspace, channel: channel, messageTS: ts,
+                                                          windowStart: windowStart, windowEnd: now(),
+                                                          alertCount: incidents.count))
+        }
+    }
+
+    // MARK: - Catch-up
+
+    /// Reads what was posted in every watched channel since the last seen message and handles it, so nothing posted
+    /// while Vigil was offline or disconnected is missed. The dedupe gate keeps it from doubling anything.
+    ///
+    /// A channel seen for the first time gets a baseline cursor at its newest message: Vigil does not replay a
+    /// channel's whole past when it is first pointed at it.
+    public func catchUp() async {
+        for channel in watched.sorted() {
+            do {
+                let cursor = try await store.cursor(workspace: workspace, channel: channel)
+                let messages = try await slack.history(channel: channel, oldest: cursor, limit: cursor == nil ? 1 : settings.catchUpLimit)
+                guard let cursor else {
+                    if let newest = messages.last?["ts"]?.stringValue {
+                        try await store.advanceCursor(workspace: workspace, channel: channel, to: newest, at: now())
+                    }
+                    continue
+                }
+                var handled = 0
+                for raw in messages {
+                    guard var message = try? SlackMessage(json: raw) else { continue }
+                    message.channel = channel
+                    guard let ts = message.ts, ts > cursor else { continue }
+                    let classification = await handle(message)
+                    if case .newAlertPost = classification { handled += 1 }
+                    try await catchUpEditedWhileAway(message, channel: channel)
+                    try await store.advanceCursor(workspace: workspace, channel: channel, to: ts, at: now())
+                }
+                if !messages.isEmpty {
+                    logger.info("caught up on a watched channel", metadata: [
+                        "slack.channel": "\(channel)", "vigil.messages": "\(messages.count)", "vigil.alerts": "\(handled)",
+                    ])
+                }
+            } catch {
+                logger.warning("catch-up failed for a channel; will retry on the next reconnect: \(error)",
+                               metadata: ["slack.channel": "\(channel)"])
+            }
+        }
+    }
+
+    /// A post handled before the outage may have been edited to "resolved" while Vigil was away.
+    private func catchUpEditedWhileAway(_ message: SlackMessage, channel: String) async throws {
+        guard message.edited != nil, let ts = message.ts, let alert = AlertParsing.parse(message), alert.status == .resolved,
+              let incident = try await store.incident(workspace: workspace, channel: channel, rootTS: ts), incident.isActive
+        else { return }
+        let outcome = try await store.applyStateChange(workspace: workspace, channel: channel, rootTS: ts, ts: nil, alert: alert, at: now())
+        if case .resolved(let incident, let duration) = outcome {
+            try await announceResolution(incident, alert: alert, duration: duration, resolvedBy: "source-edit")
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func options() -> InvestigationMessage.Options {
+        InvestigationMessage.Options(now: now(), workspaceURL: settings.workspaceURL)
+    }
+
+    private func threadLink(channel: String, ts: String) -> String {
+        let base = settings.workspaceURL ?? "https://slack.com"
+        return "\(base)/archives/\(channel)/p\(ts.replacing(".", with: ""))"
+    }
+
+    private static func clock(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970) % 86_400
+        let hours = seconds / 3600
+        let minutes = (seconds % 3600) / 60
+        return (hours < 10 ? "0" : "") + "\(hours):" + (minutes < 10 ? "0" : "") + "\(minutes)"
+    }
+}

@@ -1,0 +1,21 @@
+/// The Web API calls the alert and conversation features make, as one narrow protocol.
+///
+/// ``SlackWebAPI`` conforms (rate limited, retrying, one per workspace). Keeping the features on this protocol
+/// keeps them independent of the transport details; the tests drive them through the real client against the
+/// simulator.
+public protocol SlackMessaging: Sendable {
+    /// Posts a message, optionally in a thread; returns its ts.
+    func post(channel: String, text: String, blocks: [JSONValue]?, threadTS: String?, priority: CallPriority) async throws -> String
+    /// Replaces a message's text and blocks.
+    func update(channel: String, ts: String, text: String, blocks: [JSONValue]?) async throws
+    /// Shows a message only to `user`.
+    func postEphemeral(channel: String, user: String, text: String, blocks: [JSONValue]?, threadTS: String?) async throws
+    /// Adds an emoji reaction; an existing identical reaction is not an error.
+    func react(channel: String, ts: String, name: String) async throws
+    /// Reads messages posted after `oldest` (exclusive), oldest first, at most `limit`.
+    func history(channel: String, oldest: String?, limit: Int) async throws -> [JSONValue]
+    /// Joins a public channel.
+    func join(channel: String) async throws
+    /// Answers a slash command or interaction through its `response_url`.
+    func respond(responseURL: String, payload: JSONValue) async throws
+}

@@ -1,0 +1,95 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+
+/// Routes one workspace's envelopes: `message` events to the alert monitor (and people's messages on to the
+/// conversation layer), `app_mention`s, slash commands and interactions to the conversation layer.
+///
+/// Before routing an Events API envelope it passes the store's `event_id` gate, so an event redelivered after a
+/// restart (when the in-memory dedupe has been lost) is still handled once.
+public struct VigilEventRouter: SocketModeEnvelopeHandler {
+    private struct EventsAPIBody: Decodable {
+        struct Payload: Decodable {
+            var event: SlackMessage
+        }
+        var payload: Payload
+    }
+
+    private let workspace: String
+    private let store: any VigilStore
+    private let alerts: AlertChannelMonitor
+    private let conversations: (any ConversationHandling)?
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+
+    /// - Parameters:
+    ///   - workspace: the team id.
+    ///   - store: for the persistent `event_id` gate.
+    ///   - alerts: the workspace's alert monitor.
+    ///   - conversations: mentions, DMs, `/vigil` and buttons; `nil` ignores them (logged).
+    ///   - logger: routing decisions at debug level.
+    public init(
+        workspace: String,
+        store: any VigilStore,
+        alerts: AlertChannelMonitor,
+        conversations: (any ConversationHandling)?,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.workspace = workspace
+        self.store = store
+        self.alerts = alerts
+        self.conversations = conversations
+        self.logger = logger
+        self.now = now
+    }
+
+    public func handle(_ envelope: InboundEnvelope) async throws -> JSONValue? {
+        switch envelope.kind {
+        case .eventsAPI:
+            try await handleEvent(envelope)
+            return nil
+        case .slashCommands:
+            return await conversations?.handleSlashCommand(frame: envelope.frame)
+        case .interactive:
+            return await conversations?.handleInteraction(frame: envelope.frame)
+        case .unknown:
+            return nil
+        }
+    }
+
+    private func handleEvent(_ envelope: InboundEnvelope) async throws {
+        guard envelope.eventType == "message" || envelope.eventType == "app_mention" else {
+            logger.debug("event type not handled", metadata: ["slack.event_type": "\(envelope.eventType ?? "-")"])
+            return
+        }
+        if let eventID = envelope.eventID {
+            guard try await store.markEventProcessed(workspace: workspace, eventID: eventID, at: now()) else {
+                logger.info("event already handled before a restart; dropped", metadata: [
+                    "slack.event_id": "\(eventID)", "slack.retry_attempt": "\(envelope.retryAttempt)",
+                ])
+                return
+            }
+        }
+        let body: EventsAPIBody
+        do {
+            body = try JSONDecoder().decode(EventsAPIBody.self, from: Data(envelope.frame))
+        } catch {
+            logger.warning("events_api envelope without a readable event; acked and dropped",
+                           metadata: ["slack.envelope_id": "\(envelope.envelopeID)"])
+            return
+        }
+        let message = body.payload.event
+        if envelope.eventType == "app_mention" {
+            await conversations?.handleMessage(message, isMention: true)
+            return
+        }
+        let classification = await alerts.handle(message)
+        if case .humanMessage = classification, message.channelType == "im" || message.channel?.hasPrefix("D") == true {
+            await conversations?.handleMessage(message, isMention: false)
+        }
+    }
+}

@@ -1,0 +1,239 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+
+extension ConversationService {
+    /// Runs a slash command and returns its ephemeral answer (errors become a short apology, never silence).
+    func answerSlashCommand(_ payload: SlashCommandPayload) async -> ConversationReply {
+        let command = ConversationCommandParser(context: .slash).parse(payload.text)
+        let origin = MessageOrigin(user: payload.userID, channel: payload.channelID, place: .slash)
+        logger.debug(
+            "slash command",
+            metadata: [
+                "slack.user": "\(payload.userID)", "slack.channel": "\(payload.channelID)",
+                "slack.command": "\(payload.command)",
+            ]
+        )
+        do {
+            return try await execute(command, origin: origin)
+        } catch {
+            logger.error("slash command failed: \(error)", metadata: ["slack.user": "\(payload.userID)"])
+            return ConversationReply(
+                "Sorry, that failed on my side (\(Self.shortError(error))). Try again in a moment."
+            )
+        }
+    }
+
+    // MARK: - status
+
+    /// `/vigil status`: the daemon's report plus incidents, channels, silences and approvals.
+    func statusReport() async throws -> ConversationReply {
+        var lines = ["*Vigil status*"]
+        if let statusProvider {
+            let report = await statusProvider()
+            var connections = "• Connections: \(report.liveConnections) live"
+            if report.reconnects > 0 {
+                connections += " (\(HumanFormat.count(report.reconnects, "reconnect")) since start)"
+            }
+            if report.liveConnections == 0 { connections += " ⚠️" }
+            lines.append(connections)
+            lines.append(
+                "• Queue: \(HumanFormat.count(report.queuedEnvelopes, "event")) waiting, "
+                    + "\(HumanFormat.count(report.queuedWebAPICalls, "Web API call")) waiting for a rate-limit slot"
+            )
+            let token: String =
+                switch report.tokenHealthy {
+                case true?: "✅ accepted by Slack"
+                case false?: "❌ rejected by Slack — replace it and restart Vigil"
+                case nil: "not checked yet"
+                }
+            lines.append("• Token: \(token)")
+            if let startedAt = report.startedAt { lines.append("• Up since \(SlackText.date(startedAt))") }
+            if let version = report.version { lines.append("• Version `\(SlackText.escaped(version, limit: 60))`") }
+            for problem in report.problems { lines.append("• ⚠️ \(SlackText.escaped(problem, limit: 300))") }
+        } else {
+            lines.append("• Connection details are not available here.")
+        }
+        let open = try await store.openIncidents(workspace: workspace, channel: nil)
+        let acknowledged = open.filter { $0.status == .acknowledged }.count
+        lines.append("• Open incidents: \(open.count) (\(acknowledged) acknowledged)")
+        let channels = try await store.watchedChannels(workspace: workspace)
+        lines.append(
+            "• Watching \(HumanFormat.count(channels.count, "channel")): "
+                + (channels.isEmpty ? "none" : channels.map { "<#\($0.channel)>" }.joined(separator: ", "))
+        )
+        let silences = try await store.activeSilences(workspace: workspace, at: now())
+        lines.append("• Active silences: \(silences.count)")
+        lines.append("• Approvals waiting: \(pendingApprovals.count)")
+        if !open.isEmpty {
+            lines.append("")
+            lines.append(
+                ConversationText.incidentList(
+                    open,
+                    title: "Open incidents",
+                    now: now(),
+                    workspaceURL: settings.workspaceURL,
+                    limit: 10
+                )
+            )
+        }
+        return ConversationReply(lines.joined(separator: "\n"))
+    }
+
+    // MARK: - Silences
+
+    /// `/vigil silence <pattern> <duration> [reason]` (permission `silence`).
+    func silencePattern(
+        _ pattern: String,
+        for duration: Duration,
+        reason: String,
+        source: ActionSource
+    ) async throws
+        -> ConversationReply
+    {
+        if let refusal = await refusal(.silence, user: source.user) { return refusal }
+        if let problem = durationProblem(duration) { return ConversationReply(problem) }
+        let trimmed = pattern.trimmed()
+        guard !trimmed.isEmpty, trimmed.contains(where: { $0 != "*" && $0 != "?" }) else {
+            return ConversationReply(
+                "That pattern would silence every alert; name the alert, e.g. `silence HighCPU* 2h`."
+            )
+        }
+        let at = now()
+        let expiresAt = at.addingTimeInterval(duration.seconds)
+        let matcher = Silence.Matcher.nameGlob(trimmed)
+        let silence = try await store.createSilence(
+            workspace: workspace,
+            matcher: matcher,
+            createdBy: source.user,
+            reason: reason,
+            at: at,
+            expiresAt: expiresAt
+        )
+        try await audit(
+            source,
+            action: "silence.create",
+            target: "silence:\(silence.id)",
+            detail: "names matching \(trimmed) for \(HumanFormat.duration(duration))"
+                + (reason.isEmpty ? "" : ": \(reason)")
+        )
+        let open = try await store.openIncidents(workspace: workspace, channel: nil)
+        let matching = open.filter { matcher.matches(alertLike: $0) }.count
+        logger.info("silence created", metadata: ["slack.user": "\(source.user)", "vigil.silence": "\(silence.id)"])
+        return ConversationReply(
+            "🔕 Silenced alerts named `\(SlackText.escaped(trimmed, limit: 200))` for \(HumanFormat.duration(duration)), "
+                + "until \(SlackText.date(expiresAt)) (silence `\(silence.id)`; \(HumanFormat.count(matching, "open incident")) "
+                + "match it now). They are still recorded but not investigated. `unsilence \(silence.id)` lifts it."
+        )
+    }
+
+    /// `/vigil silences`.
+    func listSilences() async throws -> ConversationReply {
+        let silences = try await store.activeSilences(workspace: workspace, at: now())
+        guard !silences.isEmpty else { return ConversationReply("No active silences.") }
+        let lines =
+            ["*Active silences* (\(silences.count)):"]
+            + silences.prefix(30).map { ConversationText.silenceLine($0, now: now()) }
+        return ConversationReply(
+            lines.joined(separator: "\n") + (silences.count > 30 ? "\n… and \(silences.count - 30) more" : "")
+        )
+    }
+
+    /// `/vigil unsilence <id>` (permission `silence`).
+    func removeSilence(id: Int64, source: ActionSource) async throws -> ConversationReply {
+        if let refusal = await refusal(.silence, user: source.user) { return refusal }
+        guard try await store.removeSilence(workspace: workspace, id: id) else {
+            return ConversationReply("There is no silence `\(id)`; `silences` lists the active ones.")
+        }
+        try await audit(source, action: "silence.remove", target: "silence:\(id)", detail: "")
+        return ConversationReply("🔔 Silence `\(id)` lifted; matching alerts are investigated again.")
+    }
+
+    // MARK: - Watched channels
+
+    /// `/vigil watch #channel` (permission `watch`): persists, joins, reloads the monitor, audits.
+    func watch(_ channel: ChannelReference, source: ActionSource) async throws -> ConversationReply {
+        if let refusal = await refusal(.watch, user: source.user) { return refusal }
+        let added = try await store.addWatchedChannel(
+            workspace: workspace,
+            channel: channel.id,
+            addedBy: source.user,
+            source: .command,
+            at: now()
+        )
+        guard added else {
+            try await alertMonitor.reloadWatchedChannels()
+            return ConversationReply("I'm already watching \(channel.mention).")
+        }
+        try await audit(source, action: "channel.watch", target: channel.id, detail: channel.name ?? "")
+        var joinProblem: String?
+        do {
+            try await slack.join(channel: channel.id)
+        } catch {
+            joinProblem = Self.shortError(error)
+            logger.notice(
+                "could not join a newly watched channel: \(error)",
+                metadata: ["slack.channel": "\(channel.id)"]
+            )
+        }
+        try await alertMonitor.reloadWatchedChannels()
+        logger.info("channel watched", metadata: ["slack.channel": "\(channel.id)", "slack.user": "\(source.user)"])
+        var text = "👁 Now watching \(channel.mention): I'll investigate what monitoring bots post there."
+        if let joinProblem {
+            text += " I couldn't join it myself (\(joinProblem)); if it is private, invite me with `/invite @Vigil`."
+        }
+        return ConversationReply(text)
+    }
+
+    /// `/vigil unwatch #channel` (permission `watch`).
+    func unwatch(_ channel: ChannelReference, source: ActionSource) async throws -> ConversationReply {
+        if let refusal = await refusal(.watch, user: source.user) { return refusal }
+        let entry = try await store.watchedChannels(workspace: workspace).first { $0.channel == channel.id }
+        guard try await store.removeWatchedChannel(workspace: workspace, channel: channel.id) else {
+            return ConversationReply("I wasn't watching \(channel.mention).")
+        }
+        try await audit(source, action: "channel.unwatch", target: channel.id, detail: channel.name ?? "")
+        try await alertMonitor.reloadWatchedChannels()
+        var text = "🙈 Stopped watching \(channel.mention)."
+        if let entry, entry.source != .command {
+            text +=
+                " It is listed in my \(entry.source == .environment ? "environment" : "configuration"), so it comes "
+                + "back at the next restart unless it is removed there too."
+        }
+        return ConversationReply(text)
+    }
+
+    /// `/vigil channels`.
+    func listChannels() async throws -> ConversationReply {
+        let channels = try await store.watchedChannels(workspace: workspace)
+        guard !channels.isEmpty else {
+            return ConversationReply(
+                "I'm not watching any channel. `\(settings.slashCommand) watch #channel` adds one."
+            )
+        }
+        let lines = channels.map { channel -> String in
+            let origin: String =
+                switch channel.source {
+                case .environment: "from the environment"
+                case .configuration: "from the configuration"
+                case .command:
+                    "added by \(channel.addedBy.map(SlackText.user) ?? "someone") \(HumanFormat.ago(channel.addedAt, now: now()))"
+                }
+            return "• <#\(channel.channel)> — \(origin)"
+        }
+        return ConversationReply((["*Watched channels* (\(channels.count)):"] + lines).joined(separator: "\n"))
+    }
+
+    /// A short, secret-free description of an error for people (Slack API errors name their code).
+    static func shortError(_ error: any Error) -> String {
+        let text = String(describing: error)
+        let firstLine = text.split(separator: "\n").first.map(String.init) ?? text
+        let cleaned = firstLine.split(separator: " ").filter { !$0.hasPrefix("xox") && !$0.hasPrefix("xapp") }.joined(
+            separator: " "
+        )
+        return SlackText.escaped(cleaned, limit: 160)
+    }
+}

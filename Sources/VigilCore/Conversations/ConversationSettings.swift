@@ -1,0 +1,153 @@
+/// How the conversation layer behaves in one workspace: the slash command's name, who may do what, who is asked to
+/// approve probes, and a few time budgets.
+///
+/// Every value has a default, so `ConversationSettings()` is a working configuration in which everyone may
+/// acknowledge, resolve, silence and re-run, nobody may change the watched channels, and nobody may approve probes.
+public struct ConversationSettings: Sendable, Hashable {
+    /// Who may use each action. Entries are everyone (`"*"`), user ids (`U…`/`W…`) and user-group ids (`S…`,
+    /// resolved through the ``UserGroupResolver`` given to ``ConversationService``); see ``Audience``.
+    public struct Permissions: Sendable, Hashable {
+        /// An action that needs permission.
+        public enum Action: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+            /// Acknowledging an incident.
+            case ack
+            /// Resolving an incident by hand.
+            case resolve
+            /// Creating or removing silences.
+            case silence
+            /// Running an incident's investigation again.
+            case rerun
+            /// Adding or removing watched channels (`/vigil watch`, `unwatch`).
+            case watch
+            /// Approving or denying a probe that requires approval.
+            case approve
+
+            /// What the action does, for refusals ("You're not allowed to *acknowledge incidents*…").
+            public var description: String {
+                switch self {
+                case .ack: "acknowledge incidents"
+                case .resolve: "resolve incidents"
+                case .silence: "silence alerts"
+                case .rerun: "re-run investigations"
+                case .watch: "change which channels Vigil watches"
+                case .approve: "approve probes"
+                }
+            }
+        }
+
+        /// Who may acknowledge (default everyone).
+        public var ack: Audience
+        /// Who may resolve (default everyone).
+        public var resolve: Audience
+        /// Who may silence and unsilence (default everyone).
+        public var silence: Audience
+        /// Who may re-run an investigation (default everyone).
+        public var rerun: Audience
+        /// Who may watch and unwatch channels (default nobody).
+        public var watch: Audience
+        /// Who may approve or deny probes (default nobody: an explicit list is required).
+        public var approve: Audience
+
+        /// Creates permissions; every argument defaults to the documented default.
+        ///
+        /// - Parameters:
+        ///   - ack: Who may acknowledge.
+        ///   - resolve: Who may resolve.
+        ///   - silence: Who may silence.
+        ///   - rerun: Who may re-run investigations.
+        ///   - watch: Who may change the watched channels.
+        ///   - approve: Who may approve probes.
+        public init(
+            ack: Audience = .everyone,
+            resolve: Audience = .everyone,
+            silence: Audience = .everyone,
+            rerun: Audience = .everyone,
+            watch: Audience = .nobody,
+            approve: Audience = .nobody
+        ) {
+            self.ack = ack
+            self.resolve = resolve
+            self.silence = silence
+            self.rerun = rerun
+            self.watch = watch
+            self.approve = approve
+        }
+
+        /// The permissions of a workspace's configuration; re-running, which the file does not configure, is open
+        /// to everyone.
+        ///
+        /// - Parameter configuration: The `permissions` section.
+        public init(_ configuration: PermissionsConfiguration) {
+            self.init(
+                ack: configuration.ack,
+                resolve: configuration.resolve,
+                silence: configuration.silence,
+                rerun: .everyone,
+                watch: configuration.watch,
+                approve: configuration.approve
+            )
+        }
+
+        /// The audience of `action`.
+        public subscript(action: Action) -> Audience {
+            switch action {
+            case .ack: ack
+            case .resolve: resolve
+            case .silence: silence
+            case .rerun: rerun
+            case .watch: watch
+            case .approve: approve
+            }
+        }
+    }
+
+    /// The slash command as configured in the Slack app (default `/vigil`); used in help texts.
+    public var slashCommand: String
+    /// Who may do what.
+    public var permissions: Permissions
+    /// User ids (`U…`/`W…`) who receive approval requests by direct message. They may decide on requests even when
+    /// ``Permissions/approve`` does not list them (the configuration requires them to be listed anyway).
+    public var approvers: [String]
+    /// How long an approval request stays open (default 30 minutes).
+    public var approvalTimeout: Duration
+    /// A slash command's reply goes into the ack when it is ready within this budget (default 2 s, below the Socket
+    /// Mode dispatcher's 2.5 s deadline); a slower reply is sent through the command's `response_url` instead.
+    public var slashReplyBudget: Duration
+    /// How long user-group memberships are cached (default 5 minutes); `usergroups.users.list` is rate limited.
+    public var userGroupCacheTTL: Duration
+    /// The longest silence a person can set (default 30 days).
+    public var maximumSilence: Duration
+    /// `https://<workspace>.slack.com` for thread links, from `auth.test`; `nil` uses `https://slack.com` links.
+    public var workspaceURL: String?
+
+    /// Creates settings; every argument defaults to the documented default.
+    ///
+    /// - Parameters:
+    ///   - slashCommand: The slash command's name.
+    ///   - permissions: Who may do what.
+    ///   - approvers: Who is asked to approve probes.
+    ///   - approvalTimeout: When approval requests expire.
+    ///   - slashReplyBudget: How long a slash command reply may take to go into the ack.
+    ///   - userGroupCacheTTL: How long user-group memberships are cached.
+    ///   - maximumSilence: The longest silence.
+    ///   - workspaceURL: The workspace URL for links.
+    public init(
+        slashCommand: String = "/vigil",
+        permissions: Permissions = Permissions(),
+        approvers: [String] = [],
+        approvalTimeout: Duration = .seconds(30 * 60),
+        slashReplyBudget: Duration = .seconds(2),
+        userGroupCacheTTL: Duration = .seconds(5 * 60),
+        maximumSilence: Duration = .seconds(30 * 86_400),
+        workspaceURL: String? = nil
+    ) {
+        self.slashCommand = slashCommand
+        self.permissions = permissions
+        self.approvers = approvers
+        self.approvalTimeout = approvalTimeout
+        self.slashReplyBudget = slashReplyBudget
+        self.userGroupCacheTTL = userGroupCacheTTL
+        self.maximumSilence = maximumSilence
+        self.workspaceURL = workspaceURL
+    }
+}

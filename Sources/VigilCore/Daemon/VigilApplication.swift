@@ -1,0 +1,124 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Assembles and runs the worker from a validated configuration: one libwebsockets transport and one libcurl
+/// driver for the process, one store, and per workspace a Web API client, Socket Mode connections and the alert
+/// pipeline, all under one `ServiceGroup` that stops on SIGTERM/SIGINT.
+public struct VigilApplication: Sendable {
+    /// How a run ended, for the process's exit code.
+    public enum Outcome: Sendable, Equatable {
+        /// Stopped by a signal or by the caller: exit 0.
+        case stopped
+        /// Every workspace failed in a way restarting cannot fix: exit 78.
+        case noWorkspaceLeft(String)
+    }
+
+    private let configuration: DaemonConfiguration
+    private let environment: [String: String]
+    private let logger: Logger
+
+    public init(configuration: DaemonConfiguration, environment: [String: String], logger: Logger) {
+        self.configuration = configuration
+        self.environment = environment
+        self.logger = logger
+    }
+
+    /// Runs until a signal (or `shutdown` trigger) stops it.
+    /// - Parameters:
+    ///   - signals: the signals that start a graceful shutdown; tests pass none and cancel instead.
+    ///   - health: the board workspaces report to (tests read it).
+    public func run(signals: [UnixSignal] = [.sigterm, .sigint], health: HealthBoard = HealthBoard()) async throws -> Outcome {
+        var webSocketConfiguration = try WebSocketTransportConfiguration.fromEnvironment(environment)
+        webSocketConfiguration.extraCAFile = configuration.caFile
+        let transport = try WebSocketTransport(configuration: webSocketConfiguration, logger: logger)
+        let curl = try CurlMultiDriver(configuration: CurlMultiDriver.Configuration(extraCABundlePath: configuration.caFile), logger: logger)
+        defer {
+            // Both C threads stop on their own threads; these calls only wait for that.
+        }
+        do {
+            let store = try await SQLiteVigilStore(directory: configuration.stateDirectory, logger: logger)
+            let probes = ProbeExecutor(httpClient: CurlProbeHTTPClient(transport: curl),
+                                       maximumConcurrency: configuration.limits.probeConcurrency)
+            let runbooks = configuration.runbooks.map(\.runbookRule)
+            let workspaces = configuration.workspaces.map { workspace in
+                let api = SlackWebAPI(
+                    baseURL: workspace.apiURL,
+                    botToken: SlackToken(workspace.botToken.reveal()),
+                    appToken: SlackToken(workspace.appToken.reveal()),
+                    transport: curl,
+                    logger: logger
+                )
+                var socketMode = SocketModeConfiguration(connectionCount: configuration.connections)
+                socketMode.maximumConcurrentHandlers = configuration.limits.handlerConcurrency
+                return WorkspaceService(
+                    configuration: WorkspaceService.Configuration(
+                        name: workspace.name,
+                        botTokenSource: workspace.botTokenSource,
+                        alertChannels: workspace.alertChannels,
+                        socketMode: socketMode,
+                        alerts: AlertChannelSettings(
+                            stormThreshold: configuration.limits.stormThreshold,
+                            flappingWindow: configuration.limits.flappingWindow,
+                            flappingThreshold: configuration.limits.flappingThreshold,
+                            relatedWindow: configuration.limits.relatedWindow,
+                            catchUpLimit: configuration.limits.catchUpLimit,
+                            runbooks: runbooks
+                        ),
+                        conversations: ConversationSettings(
+                            slashCommand: workspace.slashCommand,
+                            permissions: ConversationSettings.Permissions(workspace.permissions),
+                            approvers: workspace.approvers,
+                            approvalTimeout: configuration.limits.approvalTimeout
+                        )
+                    ),
+                    api: api,
+                    transport: transport,
+                    store: store,
+                    health: health,
+                    probes: probes,
+                    logger: logger
+                )
+            }
+            let daemon = VigilDaemon(workspaces: workspaces, health: health)
+            let notify = SystemdNotifyService(environment: environment, health: health, logger: logger)
+            var groupConfiguration = ServiceGroupConfiguration(
+                services: [
+                    .init(service: curl),
+                    .init(service: daemon),
+                    .init(service: notify),
+                ],
+                gracefulShutdownSignals: signals,
+                logger: logger
+            )
+            groupConfiguration.maximumGracefulShutdownDuration = Swift.Duration.seconds(4)
+            groupConfiguration.maximumCancellationDuration = Swift.Duration.seconds(1)
+            let group = ServiceGroup(configuration: groupConfiguration)
+            do {
+                try await group.run()
+            } catch let error as VigilDaemon.NoWorkspaceLeft {
+                await transport.shutdown()
+                return .noWorkspaceLeft(error.description)
+            } catch let error as ServiceGroupError {
+                _ = error
+                if let reasons = Optional(health.snapshot.compactMapValues(\.failure)), health.allWorkspacesFailed {
+                    await transport.shutdown()
+                    return .noWorkspaceLeft(VigilDaemon.NoWorkspaceLeft(reasons: reasons).description)
+                }
+                await transport.shutdown()
+                throw error
+            }
+            await transport.shutdown()
+            return .stopped
+        } catch {
+            await transport.shutdown()
+            await curl.shutdown()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,216 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Everything Vigil runs for one workspace: its token check, Socket Mode connections, alert monitor and catch-up,
+/// and periodic token health.
+///
+/// A workspace that fails for good (revoked token, Socket Mode disabled) records why on the ``HealthBoard`` and
+/// returns; the other workspaces keep working. ``VigilDaemon`` exits 78 only when none is left.
+public struct WorkspaceService: Sendable {
+    /// What one workspace needs.
+    public struct Configuration: Sendable {
+        public var name: String
+        /// Where the bot token came from (`SLACK_BOT_TOKEN`, `credential slack-bot-token`, …), named when Slack rejects it.
+        public var botTokenSource: String
+        public var alertChannels: [String]
+        public var configuredChannels: [String]
+        public var socketMode: SocketModeConfiguration
+        public var alerts: AlertChannelSettings
+        /// Mentions, DMs, `/vigil`, buttons and approvals.
+        public var conversations: ConversationSettings
+        /// How often `auth.test` re-checks the bot token.
+        public var tokenCheckInterval: Duration
+
+        public init(
+            name: String,
+            botTokenSource: String = "SLACK_BOT_TOKEN",
+            alertChannels: [String],
+            configuredChannels: [String] = [],
+            socketMode: SocketModeConfiguration = SocketModeConfiguration(),
+            alerts: AlertChannelSettings = AlertChannelSettings(),
+            conversations: ConversationSettings = ConversationSettings(),
+            tokenCheckInterval: Duration = .seconds(300)
+        ) {
+            self.conversations = conversations
+            self.name = name
+            self.botTokenSource = botTokenSource
+            self.alertChannels = alertChannels
+            self.configuredChannels = configuredChannels
+            self.socketMode = socketMode
+            self.alerts = alerts
+            self.tokenCheckInterval = tokenCheckInterval
+        }
+    }
+
+    private let configuration: Configuration
+    private let api: SlackWebAPI
+    private let transport: WebSocketTransport
+    private let store: any VigilStore
+    private let health: HealthBoard
+    private let probes: ProbeExecutor
+    private let logger: Logger
+
+    public init(
+        configuration: Configuration,
+        api: SlackWebAPI,
+        transport: WebSocketTransport,
+        store: any VigilStore,
+        health: HealthBoard,
+        probes: ProbeExecutor = ProbeExecutor(),
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.api = api
+        self.transport = transport
+        self.store = store
+        self.health = health
+        self.probes = probes
+        self.logger = logger
+    }
+
+    /// Runs the workspace until graceful shutdown or a failure that retrying cannot fix (recorded on the board).
+    public func run() async {
+        var logger = logger
+        logger[metadataKey: "slack.workspace"] = "\(configuration.name)"
+        let name = configuration.name
+        do {
+            let identity = try await api.authTest()
+            health.update(name) { $0.tokenHealthy = true }
+            logger[metadataKey: "slack.team_id"] = "\(identity.teamID)"
+            logger.info("bot token works", metadata: [
+                "slack.team": "\(identity.team)", "slack.bot_user": "\(identity.userID)", "slack.bot_id": "\(identity.botID ?? "-")",
+            ])
+            var alertSettings = configuration.alerts
+            if alertSettings.workspaceURL == nil, let url = identity.url {
+                alertSettings.workspaceURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+            }
+            let alerts = AlertChannelMonitor(
+                workspace: identity.teamID,
+                store: store,
+                slack: api,
+                own: MessageClassifier.OwnIdentity(botID: identity.botID, userID: identity.userID),
+                settings: alertSettings,
+                probes: probes,
+                logger: logger
+            )
+            try await alerts.start(environmentChannels: configuration.alertChannels,
+                                   configuredChannels: configuration.configuredChannels)
+            var conversationSettings = configuration.conversations
+            if conversationSettings.workspaceURL == nil { conversationSettings.workspaceURL = alertSettings.workspaceURL }
+            let startedAt = Date()
+            let conversations = ConversationService(
+                workspace: identity.teamID,
+                store: store,
+                slack: api,
+                alertMonitor: alerts,
+                own: MessageClassifier.OwnIdentity(botID: identity.botID, userID: identity.userID),
+                settings: conversationSettings,
+                userGroups: ClosureUserGroupResolver { group in try await api.userGroupMembers(group) },
+                status: { [health, api] in
+                    let board = health.snapshot[name] ?? HealthBoard.WorkspaceHealth()
+                    return VigilStatusReport(
+                        liveConnections: board.liveConnections,
+                        reconnects: board.reconnects,
+                        queuedEnvelopes: 0,
+                        queuedWebAPICalls: await api.queueDepth,
+                        tokenHealthy: board.tokenHealthy,
+                        startedAt: startedAt,
+                        version: VigilVersion.current,
+                        problems: board.failure.map { [$0] } ?? []
+                    )
+                },
+                probes: probes,
+                logger: logger
+            )
+            _ = try? await conversations.expireApprovalsLeftOpenByRestart()
+            let router = VigilEventRouter(workspace: identity.teamID, store: store, alerts: alerts,
+                                          conversations: conversations, logger: logger)
+            let (regained, regainedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+            let wasLive = Mutex(false)
+            let socketMode = try SocketModeService(
+                configuration: configuration.socketMode,
+                transport: transport,
+                urlProvider: api,
+                handler: router,
+                logger: logger,
+                statusDidChange: { [health] status in
+                    health.update(name) {
+                        $0.liveConnections = status.liveConnections
+                        $0.reconnects = status.reconnects
+                    }
+                    let becameLive = wasLive.withLock { live in
+                        defer { live = status.liveConnections > 0 }
+                        return !live && status.liveConnections > 0
+                    }
+                    if becameLive { regainedContinuation.yield() }
+                }
+            )
+            let workspaceLogger = logger
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask {
+                    defer { regainedContinuation.finish() }
+                    try await socketMode.run()
+                }
+                group.addTask {
+                    // Catch up on what was posted while Vigil had no live connection (start, total disconnect).
+                    for await _ in regained {
+                        await alerts.catchUp()
+                        let open = (try? await store.openIncidents(workspace: identity.teamID, channel: nil).count) ?? 0
+                        health.update(name) { $0.openIncidents = open }
+                    }
+                }
+                group.addTask {
+                    try await checkTokenPeriodically(logger: workspaceLogger)
+                }
+                group.addTask {
+                    // Approval requests expire even when nobody interacts with them.
+                    while !Task.isShuttingDownGracefully {
+                        do {
+                            try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
+                        } catch {
+                            return
+                        }
+                        await conversations.expireApprovals(now: Date())
+                    }
+                }
+            }
+        } catch let error as SlackAPIError where error.isFatalAuth {
+            let reason = "\(configuration.botTokenSource) was rejected by Slack (\(error.code ?? "invalid_auth")): replace the token"
+            health.update(name) { $0.tokenHealthy = false; $0.failure = reason }
+            logger.critical("\(reason); this workspace stops")
+        } catch let error as SocketModeError where error.isFatal {
+            health.update(name) { $0.failure = "\(error)" }
+            logger.critical("\(error)")
+        } catch is CancellationError {
+            return
+        } catch {
+            health.update(name) { $0.failure = "\(error)" }
+            logger.critical("workspace stopped: \(error)")
+        }
+    }
+
+    private func checkTokenPeriodically(logger: Logger) async throws {
+        while !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: configuration.tokenCheckInterval) }
+            } catch {
+                return
+            }
+            do {
+                _ = try await api.authTest()
+                health.update(configuration.name) { $0.tokenHealthy = true }
+            } catch let error as SlackAPIError where error.isFatalAuth {
+                logger.critical("TOKEN REVOKED OR INVALID: auth.test failed (\(error)); this workspace stops until the token is replaced")
+                throw error
+            } catch {
+                logger.warning("token health check could not reach Slack: \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+/// Budgets for one workspace's outbound calls, keyed by method tier and, for `chat.postMessage`, by channel.
+///
+/// The limiter decides; it never sleeps. ``SlackWebAPI`` asks ``acquire(_:priority:ticket:now:)`` whether a call may
+/// go now; if not, it sleeps for the returned time and asks again. Budgets are taken **before** the call's first
+/// suspension point (the actor is re-entrant), and among calls waiting for the same bucket the highest priority goes
+/// first, then the oldest.
+public struct RateLimiter<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
+    /// A bucket's budget: burst size and sustained rate.
+    public struct Budget: Sendable, Hashable {
+        public var burst: Int
+        public var interval: Duration
+
+        public init(burst: Int, perMinute: Double) {
+            self.burst = burst
+            self.interval = .seconds(60 / perMinute)
+        }
+
+        public init(burst: Int, interval: Duration) {
+            self.burst = burst
+            self.interval = interval
+        }
+    }
+
+    /// Budgets by tier; ``unlimited`` turns limiting off (benchmarks of the client itself).
+    public struct Budgets: Sendable, Hashable {
+        public var tier1 = Budget(burst: 3, perMinute: 6)
+        public var tier2 = Budget(burst: 5, perMinute: 20)
+        public var tier3 = Budget(burst: 10, perMinute: 50)
+        public var tier4 = Budget(burst: 20, perMinute: 100)
+        public var postMessagePerChannel = Budget(burst: 1, interval: .seconds(1))
+        public var postMessagePerWorkspace = Budget(burst: 20, perMinute: 100)
+        public var enabled = true
+
+        public init() {}
+
+        /// No limits at all.
+        public static var unlimited: Budgets {
+            var budgets = Budgets()
+            budgets.enabled = false
+            return budgets
+        }
+
+        func budget(for key: Key) -> Budget {
+            switch key {
+            case .tier(.tier1): tier1
+            case .tier(.tier2): tier2
+            case .tier(.tier3): tier3
+            case .tier(.tier4): tier4
+            case .tier(.postMessage): postMessagePerWorkspace
+            case .channel: postMessagePerChannel
+            case .method: tier4
+            }
+        }
+    }
+
+    /// A bucket's key.
+    public enum Key: Sendable, Hashable {
+        case tier(SlackMethod.Tier)
+        case channel(String)
+        /// A method Slack rate limited with `Retry-After` outside its tier bucket.
+        case method(String)
+    }
+
+    /// A caller's place in line.
+    public struct Ticket: Sendable, Hashable, Comparable {
+        public let priority: CallPriority
+        public let sequence: UInt64
+
+        /// Higher priority first, then older first.
+        public static func < (lhs: Ticket, rhs: Ticket) -> Bool {
+            if lhs.priority != rhs.priority { return lhs.priority > rhs.priority }
+            return lhs.sequence < rhs.sequence
+        }
+    }
+
+    private var budgets: Budgets
+    private var buckets: [Key: TokenBucket<Instant>] = [:]
+    private var waiting: [Key: Set<Ticket>] = [:]
+    private var nextSequence: UInt64 = 0
+
+    public init(budgets: Budgets = Budgets()) {
+        self.budgets = budgets
+    }
+
+    /// The keys a call to `method` (in `channel`) draws from.
+    public func keys(for method: SlackMethod, channel: String?) -> [Key] {
+        var keys: [Key] = [.tier(method.tier), .method(method.name)]
+        if method.tier == .postMessage, let channel { keys.append(.channel(channel)) }
+        return keys
+    }
+
+    /// A new place in line.
+    public mutating func ticket(priority: CallPriority) -> Ticket {
+        defer { nextSequence += 1 }
+        return Ticket(priority: priority, sequence: nextSequence)
+    }
+
+    /// Calls waiting for a budget now.
+    public var waitingCount: Int { Set(waiting.values.flatMap { $0 }).count }
+
+    private mutating func bucket(_ key: Key, now: Instant) -> TokenBucket<Instant> {
+        if let bucket = buckets[key] { return bucket }
+        let budget = budgets.budget(for: key)
+        // `.method` buckets exist only to carry Retry-After; they never run dry on their own.
+        let bucket = key.isMethod
+            ? TokenBucket(capacity: 1_000_000, refillInterval: .nanoseconds(1), now: now)
+            : TokenBucket(capacity: budget.burst, refillInterval: budget.interval, now: now)
+        buckets[key] = bucket
+        return bucket
+    }
+
+    /// Takes a token from every bucket in `keys` if the ticket is first in line for each and all have one; else
+    /// returns how long to wait before asking again (and keeps the ticket in line).
+    public mutating func acquire(_ keys: [Key], ticket: Ticket, now: Instant) -> Duration {
+        guard budgets.enabled else { return .zero }
+        var wait = Duration.zero
+        var position = 0
+        for key in keys {
+            var line = waiting[key] ?? []
+            line.insert(ticket)
+            waiting[key] = line
+            position = max(position, line.filter { $0 < ticket }.count)
+            var bucket = bucket(key, now: now)
+            wait = max(wait, bucket.waitTime(at: now))
+            buckets[key] = bucket
+        }
+        if wait == .zero && position == 0 {
+            for key in keys {
+                var bucket = bucket(key, now: now)
+                _ = bucket.tryTake(at: now)
+                buckets[key] = bucket
+                waiting[key]?.remove(ticket)
+            }
+            return .zero
+        }
+        // Behind others: come back about when the ones ahead will have gone.
+        let interval = keys.map { budgets.budget(for: $0).interval }.max() ?? .seconds(1)
+        return max(wait, .milliseconds(1)) + interval * position
+    }
+
+    /// Leaves the line without a token (the caller gave up or was cancelled).
+    public mutating func withdraw(_ ticket: Ticket) {
+        for key in waiting.keys { waiting[key]?.remove(ticket) }
+    }
+
+    /// Slack said `Retry-After`: nothing drawn from these buckets goes before `now + duration`.
+    public mutating func block(_ keys: [Key], for duration: Duration, now: Instant) {
+        for key in keys {
+            var bucket = bucket(key, now: now)
+            bucket.block(for: duration, at: now)
+            buckets[key] = bucket
+        }
+    }
+}
+
+extension RateLimiter.Key {
+    var isMethod: Bool {
+        if case .method = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import Synchronization
+
+@testable import VigilCore
+
+/// A recording test double of the Slack Web API boundary: every call is kept in order, posts get increasing ts
+/// values, and `join` can be made to fail or to take (fake) time.
+final class RecordingSlack: SlackMessaging {
+    enum Call: Sendable, Equatable {
+        case post(channel: String, text: String, blocks: [JSONValue]?, threadTS: String?, ts: String)
+        case update(channel: String, ts: String, text: String, blocks: [JSONValue]?)
+        case ephemeral(channel: String, user: String, text: String, threadTS: String?)
+        case react(channel: String, ts: String, name: String)
+        case join(channel: String)
+        case respond(url: String, payload: JSONValue)
+    }
+
+    struct Post: Equatable {
+        var channel: String
+        var text: String
+        var blocks: [JSONValue]?
+        var threadTS: String?
+        var ts: String
+    }
+
+    struct Update: Equatable {
+        var channel: String
+        var ts: String
+        var text: String
+        var blocks: [JSONValue]?
+    }
+
+    struct Ephemeral: Equatable {
+        var channel: String
+        var user: String
+        var text: String
+        var threadTS: String?
+    }
+
+    struct JoinFailure: Error, CustomStringConvertible {
+        var description: String { "method_not_supported_for_channel_type" }
+    }
+
+    private struct State {
+        var calls: [Call] = []
+        var nextTS = 1
+        var failJoin = false
+        var onJoin: (@Sendable () -> Void)?
+    }
+
+    private let state = Mutex(State())
+
+    /// Makes `join` throw.
+    func failJoins() { state.withLock { $0.failJoin = true } }
+
+    /// Runs `action` inside every `join` (e.g. to advance the test clock, as a slow Web API call would).
+    func onJoin(_ action: @escaping @Sendable () -> Void) { state.withLock { $0.onJoin = action } }
+
+    var calls: [Call] { state.withLock { $0.calls } }
+
+    var posts: [Post] {
+        calls.compactMap {
+            if case .post(let channel, let text, let blocks, let threadTS, let ts) = $0 {
+                return Post(channel: channel, text: text, blocks: blocks, threadTS: threadTS, ts: ts)
+            }
+            return nil
+        }
+    }
+
+    var updates: [Update] {
+        calls.compactMap {
+            if case .update(let channel, let ts, let text, let blocks) = $0 {
+                return Update(channel: channel, ts: ts, text: text, blocks: blocks)
+            }
+            return nil
+        }
+    }
+
+    var ephemerals: [Ephemeral] {
+        calls.compactMap {
+            if case .ephemeral(let channel, let user, let text, let threadTS) = $0 {
+                return Ephemeral(channel: channel, user: user, text: text, threadTS: threadTS)
+            }
+            return nil
+        }
+    }
+
+    var responses: [(url: String, payload: JSONValue)] {
+        calls.compactMap {
+            if case .respond(let url, let payload) = $0 { return (url, payload) }
+            return nil
+        }
+    }
+
+    var joins: [String] {
+        calls.compactMap {
+            if case .join(let channel) = $0 { return channel }
+            return nil
+        }
+    }
+
+    var reactions: [String] {
+        calls.compactMap {
+            if case .react(_, _, let name) = $0 { return name }
+            return nil
+        }
+    }
+
+    /// Forgets the calls so far.
+    func reset() { state.withLock { $0.calls = [] } }
+
+    func post(
+        channel: String,
+        text: String,
+        blocks: [JSONValue]?,
+        threadTS: String?,
+        priority: CallPriority
+    ) async throws
+        -> String
+    {
+        state.withLock { state in
+            let ts = "1700009999.\(String(format: "%06d", state.nextTS))"
+            state.nextTS += 1
+            state.calls.append(.post(channel: channel, text: text, blocks: blocks, threadTS: threadTS, ts: ts))
+            return ts
+        }
+    }
+
+    func update(channel: String, ts: String, text: String, blocks: [JSONValue]?) async throws {
+        state.withLock { $0.calls.append(.update(channel: channel, ts: ts, text: text, blocks: blocks)) }
+    }
+
+    func postEphemeral(
+        channel: String,
+        user: String,
+        text: String,
+        blocks: [JSONValue]?,
+        threadTS: String?
+    ) async throws {
+        state.withLock { $0.calls.append(.ephemeral(channel: channel, user: user, text: text, threadTS: threadTS)) }
+    }
+
+    func react(channel: String, ts: String, name: String) async throws {
+        state.withLock { $0.calls.append(.react(channel: channel, ts: ts, name: name)) }
+    }
+
+    func history(channel: String, oldest: String?, limit: Int) async throws -> [JSONValue] { [] }
+
+    func join(channel: String) async throws {
+        let (fail, hook) = state.withLock { state in
+            state.calls.append(.join(channel: channel))
+            return (state.failJoin, state.onJoin)
+        }
+        hook?()
+        if fail { throw JoinFailure() }
+    }
+
+    func respond(responseURL: String, payload: JSONValue) async throws {
+        state.withLock { $0.calls.append(.respond(url: responseURL, payload: payload)) }
+    }
+}
