@@ -119,9 +119,12 @@ public struct RateLimiter<Instant: InstantProtocol>: Sendable where Instant.Dura
             var line = waiting[key] ?? []
             line.insert(ticket)
             waiting[key] = line
-            position = max(position, line.filter { $0 < ticket }.count)
             var bucket = bucket(key, now: now)
             wait = max(wait, bucket.waitTime(at: now))
+            // Calls ahead in line only hold this one back when the bucket cannot serve them all: a post queued for
+            // a busy channel must not delay a post to another channel while the shared budget has room.
+            let ahead = line.filter { $0 < ticket }.count
+            if bucket.availableTokens(at: now) <= ahead { position = max(position, ahead) }
             buckets[key] = bucket
         }
         if wait == .zero && position == 0 {

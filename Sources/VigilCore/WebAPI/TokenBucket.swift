@@ -35,6 +35,13 @@ public struct TokenBucket<Instant: InstantProtocol>: Sendable where Instant.Dura
         return wait
     }
 
+    /// Whole tokens available at `now` (zero while blocked).
+    public mutating func availableTokens(at now: Instant) -> Int {
+        refill(at: now)
+        if let blockedUntil, blockedUntil > now { return 0 }
+        return max(0, Int(tokens.rounded(.down)))
+    }
+
     /// Takes a token if one is available at `now`.
     /// - Returns: `true` when the token was taken.
     public mutating func tryTake(at now: Instant) -> Bool {
