@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Logging
+import Metrics
 
 /// Watches one workspace's alert channels: recognises monitoring-bot posts, records them as incidents, and answers
 /// each new alert with one investigation reply in its thread.
@@ -235,7 +236,10 @@ public actor AlertChannelMonitor {
     }
 
     private func investigate(_ incident: Incident, alert: Alert, flapping: InvestigationFacts.Flapping?, postAsReply: Bool) async throws {
+        var outcome = "failed"
+        defer { Counter(label: "vigil_investigations_total", dimensions: [("outcome", outcome)]).increment() }
         let facts = try await facts(for: incident, alert: alert, flapping: flapping, runProbes: true)
+        outcome = facts.probeResults.contains { !$0.outcome.isSuccess } ? "posted_with_failed_checks" : "posted"
         let message = InvestigationMessage.investigation(facts, options: options())
         if !postAsReply, let ts = incident.investigationTS {
             try await slack.update(channel: incident.channel, ts: ts, text: message.text, blocks: message.blocks)

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 
@@ -74,6 +75,8 @@ public struct WorkspaceService: Sendable {
         self.logger = logger
     }
 
+    private var tokenGauge: Gauge { Gauge(label: "vigil_token_healthy", dimensions: [("workspace", configuration.name)]) }
+
     /// Runs the workspace until graceful shutdown or a failure that retrying cannot fix (recorded on the board).
     public func run() async {
         var logger = logger
@@ -82,6 +85,7 @@ public struct WorkspaceService: Sendable {
         do {
             let identity = try await api.authTest()
             health.update(name) { $0.tokenHealthy = true }
+            tokenGauge.record(1)
             logger[metadataKey: "slack.team_id"] = "\(identity.teamID)"
             logger.info("bot token works", metadata: [
                 "slack.team": "\(identity.team)", "slack.bot_user": "\(identity.userID)", "slack.bot_id": "\(identity.botID ?? "-")",
@@ -139,6 +143,7 @@ public struct WorkspaceService: Sendable {
                 urlProvider: api,
                 handler: router,
                 logger: logger,
+                metrics: SocketModeMetrics(workspace: name),
                 statusDidChange: { [health] status in
                     health.update(name) {
                         $0.liveConnections = status.liveConnections
@@ -183,6 +188,7 @@ public struct WorkspaceService: Sendable {
         } catch let error as SlackAPIError where error.isFatalAuth {
             let reason = "\(configuration.botTokenSource) was rejected by Slack (\(error.code ?? "invalid_auth")): replace the token"
             health.update(name) { $0.tokenHealthy = false; $0.failure = reason }
+            tokenGauge.record(0)
             logger.critical("\(reason); this workspace stops")
         } catch let error as SocketModeError where error.isFatal {
             health.update(name) { $0.failure = "\(error)" }
@@ -205,6 +211,7 @@ public struct WorkspaceService: Sendable {
             do {
                 _ = try await api.authTest()
                 health.update(configuration.name) { $0.tokenHealthy = true }
+                tokenGauge.record(1)
             } catch let error as SlackAPIError where error.isFatalAuth {
                 logger.critical("TOKEN REVOKED OR INVALID: auth.test failed (\(error)); this workspace stops until the token is replaced")
                 throw error

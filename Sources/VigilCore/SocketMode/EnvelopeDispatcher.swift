@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import Synchronization
 
 /// Hands acked envelopes to the handler with bounded concurrency, and completes the deferred acks of envelopes
@@ -14,6 +15,7 @@ struct EnvelopeDispatcher: Sendable {
     let maximumConcurrentHandlers: Int
     let responsePayloadDeadline: Duration
     let logger: Logger
+    let handlerErrors: Counter
 
     /// Dispatches until `envelopes` finishes, then waits for the handlers still running.
     func run(_ envelopes: AsyncStream<InboundEnvelope>) async {
@@ -42,6 +44,7 @@ struct EnvelopeDispatcher: Sendable {
         do {
             return try await handler.handle(envelope)
         } catch {
+            handlerErrors.increment()
             logger.error(
                 "handler failed: \(error)",
                 metadata: ["slack.envelope_id": "\(envelope.envelopeID)", "slack.event_id": "\(envelope.eventID ?? "-")"]

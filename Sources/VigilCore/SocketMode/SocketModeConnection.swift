@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import Synchronization
 
 /// One Socket Mode WebSocket: acks envelopes the moment they arrive, forwards them for dispatch, and reports its
@@ -32,6 +33,7 @@ final class SocketModeConnection: Sendable {
     private let deduplicator: EventDeduplicator
     private let sink: @Sendable (InboundEnvelope) -> Void
     private let logger: Logger
+    private let metrics: SocketModeMetrics
     private let createdAt: ContinuousClock.Instant
     /// Nanoseconds since `createdAt` of the last frame or pong; written on the service thread.
     private let lastActivity = Atomic<Int64>(0)
@@ -43,8 +45,10 @@ final class SocketModeConnection: Sendable {
         transport: WebSocketTransport,
         deduplicator: EventDeduplicator,
         logger: Logger,
+        metrics: SocketModeMetrics,
         sink: @escaping @Sendable (InboundEnvelope) -> Void
     ) {
+        self.metrics = metrics
         self.slot = slot
         self.transport = transport
         self.deduplicator = deduplicator
@@ -169,6 +173,7 @@ final class SocketModeConnection: Sendable {
                 range.map { String(decoding: UnsafeRawBufferPointer(rebasing: raw[$0]), as: UTF8.self) }
             }
             guard let envelopeRange = header.envelopeID else {
+                if !isComplete { metrics.malformed.increment() }
                 handleControlFrame(header, isComplete: isComplete, text: text, byteCount: raw.count, on: id)
                 return
             }
@@ -176,13 +181,18 @@ final class SocketModeConnection: Sendable {
             let ackNow = !header.acceptsResponsePayload || !isComplete
             if ackNow {
                 let ack = AckFrame.bare(rawEnvelopeID: UnsafeRawBufferPointer(rebasing: raw[envelopeRange]))
-                if !transport.send(text: ack, on: id) {
+                if transport.send(text: ack, on: id) {
+                    metrics.acked.increment()
+                    metrics.ackLatency.recordNanoseconds((ContinuousClock.now - receivedAt).nanoseconds)
+                } else {
                     logger.warning("could not queue an ack: the connection is closing; Slack will redeliver events",
                                    metadata: ["slack.connection": "\(id)"])
                 }
             }
+            metrics.received.increment()
             let envelopeID = text(envelopeRange) ?? ""
             guard isComplete, let rawType = text(header.type) else {
+                metrics.malformed.increment()
                 reportMalformed("envelope is not well-formed JSON; acked, not handled", envelopeID: envelopeID, on: id)
                 return
             }
@@ -195,6 +205,7 @@ final class SocketModeConnection: Sendable {
             }
             let eventID = text(header.eventID)
             if let eventID, !deduplicator.isFirstDelivery(of: eventID, at: receivedAt) {
+                metrics.duplicates.increment()
                 logger.debug("redelivered event already dispatched; acked and dropped",
                              metadata: ["slack.envelope_id": "\(envelopeID)", "slack.event_id": "\(eventID)",
                                         "slack.retry_attempt": "\(header.retryAttempt)"])
@@ -260,6 +271,12 @@ final class SocketModeConnection: Sendable {
 }
 
 extension Duration {
+    /// Whole nanoseconds.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
     /// A short human rendering, e.g. `2.5s`.
     var formatted: String {
         let value = (seconds * 10).rounded() / 10

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 
@@ -41,6 +42,7 @@ public final class SocketModeService: Service, Sendable {
     private let deduplicator: EventDeduplicator
     private let state: Mutex<State>
     private let statusDidChange: @Sendable (Status) -> Void
+    private let metrics: SocketModeMetrics
 
     /// - Parameters:
     ///   - configuration: connection count, timeouts, backoff; validated here.
@@ -56,8 +58,10 @@ public final class SocketModeService: Service, Sendable {
         urlProvider: any SocketModeURLProvider,
         handler: any SocketModeEnvelopeHandler,
         logger: Logger,
+        metrics: SocketModeMetrics = SocketModeMetrics(workspace: "default"),
         statusDidChange: @escaping @Sendable (Status) -> Void = { _ in }
     ) throws(SocketModeError) {
+        self.metrics = metrics
         try configuration.validate()
         self.configuration = configuration
         self.transport = transport
@@ -87,7 +91,8 @@ public final class SocketModeService: Service, Sendable {
             transport: transport,
             maximumConcurrentHandlers: configuration.maximumConcurrentHandlers,
             responsePayloadDeadline: configuration.responsePayloadDeadline,
-            logger: logger
+            logger: logger,
+            handlerErrors: metrics.handlerErrors
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await dispatcher.run(envelopes) }
@@ -140,6 +145,7 @@ public final class SocketModeService: Service, Sendable {
                 envelopesDispatched: state.envelopesDispatched
             )
         }
+        metrics.liveConnections.record(status.liveConnections)
         statusDidChange(status)
     }
 
@@ -226,6 +232,7 @@ public final class SocketModeService: Service, Sendable {
                     default:
                         slotLogger.info("Slack asked for a reconnect; opening the replacement first",
                                         metadata: ["slack.reason": "\(reason)"])
+                        countReconnect(reason: reason)
                         replacing = true
                     }
                 case .stale(let reason):
@@ -233,20 +240,20 @@ public final class SocketModeService: Service, Sendable {
                     watched.connection.abort()
                     forget(watched.connection)
                     current = nil
-                    countReconnect()
+                    countReconnect(reason: "stale")
                 case .ended(let code, let reason):
                     forget(watched.connection)
                     current = nil
                     if !isShuttingDown {
                         slotLogger.warning("connection closed; reconnecting",
                                            metadata: ["slack.close_code": "\(code)", "slack.reason": "\(reason)"])
-                        countReconnect()
+                        countReconnect(reason: "closed")
                     }
                 case .failed(let error):
                     forget(watched.connection)
                     current = nil
                     slotLogger.warning("connection failed: \(error); reconnecting")
-                    countReconnect()
+                    countReconnect(reason: "failed")
                 case nil:
                     forget(watched.connection)
                     current = nil
@@ -257,8 +264,9 @@ public final class SocketModeService: Service, Sendable {
         }
     }
 
-    private func countReconnect() {
+    private func countReconnect(reason: String) {
         state.withLock { $0.reconnects += 1 }
+        metrics.reconnected(reason: reason)
     }
 
     /// Opens one connection and waits for its `hello`.
@@ -270,7 +278,7 @@ public final class SocketModeService: Service, Sendable {
     ) async throws -> (connection: SocketModeConnection, signals: Signals) {
         let url = try await urlProvider.openSocketModeURL()
         let connection = SocketModeConnection(
-            slot: slot, transport: transport, deduplicator: deduplicator, logger: logger, sink: sink)
+            slot: slot, transport: transport, deduplicator: deduplicator, logger: logger, metrics: metrics, sink: sink)
         let shuttingDown = state.withLock { state in
             if !state.shuttingDown { state.connections[ObjectIdentifier(connection)] = connection }
             return state.shuttingDown
@@ -300,6 +308,7 @@ public final class SocketModeService: Service, Sendable {
                         metadata: ["slack.num_connections": "\(numConnections)"]
                     )
                 }
+                metrics.liveConnections.record(status.liveConnections)
                 logger.info("Socket Mode connection live", metadata: [
                     "slack.connection": "\(connection.id.map(\.description) ?? "?")",
                     "slack.num_connections": "\(numConnections.map(String.init) ?? "?")",

@@ -1,0 +1,166 @@
+import Glibc
+import Logging
+import Testing
+import VigilCore
+
+private typealias Seen = WebSocketEventStream.Seen
+
+/// The real shim (libwebsockets service thread) against plain loopback sockets: failure paths, cancellation and
+/// shutdown, which need no WebSocket server. Echo, fragmentation, close codes, TLS and proxy behaviour are
+/// exercised against the Slack simulator.
+@Suite(.timeLimit(.minutes(1)))
+struct WebSocketTransportTests {
+    let logger = webSocketTestLogger()
+
+    @Test func connectionRefusedFailsWithConnectFailed() async throws {
+        let socket = try LoopbackSocket(listening: false)  // bound, not listening: the connect gets a RST
+        defer { socket.close() }
+        let transport = try WebSocketTransport(configuration: .init(), logger: logger)
+        var ws = try transport.open("ws://127.0.0.1:\(socket.port)/link/?ticket=xapp-test-ticket")
+        guard case .failed(let error)? = await ws.nextRaw() else {
+            Issue.record("expected .failed")
+            await transport.shutdown()
+            return
+        }
+        #expect(error == .connectFailed)
+        #expect(!"\(error)".contains("xapp-test-ticket"))
+        await ws.expect(.end)
+        await transport.shutdown()
+    }
+
+    @Test func silentServerTimesOutTheHandshake() async throws {
+        let socket = try LoopbackSocket(listening: true)  // the kernel completes TCP; nobody answers the upgrade
+        defer { socket.close() }
+        let transport = try WebSocketTransport(configuration: .init(handshakeTimeout: .seconds(1)), logger: logger)
+        var ws = try transport.open("ws://127.0.0.1:\(socket.port)/")
+        await ws.expect(.failed(.timedOut))
+        await ws.expect(.end)
+        await transport.shutdown()
+    }
+
+    @Test func closeAndAbortCancelAConnectionStillConnecting() async throws {
+        let socket = try LoopbackSocket(listening: true)
+        defer { socket.close() }
+        let transport = try WebSocketTransport(configuration: .init(), logger: logger)
+        var closed = try transport.open("ws://127.0.0.1:\(socket.port)/")
+        var aborted = try transport.open("ws://127.0.0.1:\(socket.port)/")
+        #expect(transport.close(closed.id, code: 1000, reason: "never mind"))
+        #expect(transport.abort(aborted.id))
+        await closed.expect(.failed(.cancelled))
+        await aborted.expect(.failed(.cancelled))
+        #expect(!transport.send(text: "late", on: closed.id))
+        await transport.shutdown()
+    }
+
+    @Test func shutdownFinishesConnectionsBeforeReturning() async throws {
+        let socket = try LoopbackSocket(listening: true)
+        defer { socket.close() }
+        let transport = try WebSocketTransport(configuration: .init(), logger: logger)
+        var pending = try (0..<3).map { _ in try transport.open("ws://127.0.0.1:\(socket.port)/") }
+        #expect(transport.send(text: "queued before the handshake", on: pending[0].id))
+
+        await transport.shutdown()
+
+        // The final events were delivered before shutdown() returned, so the streams are already finished.
+        for index in pending.indices {
+            #expect(await pending[index].remaining() == [.failed(.cancelled)])
+        }
+        await transport.shutdown()  // idempotent
+        #expect(throws: WebSocketError.transportShutDown) {
+            _ = try transport.connect(url: "ws://127.0.0.1:\(socket.port)/") { _, _ in }
+        }
+        #expect(!transport.send(text: "after shutdown", on: pending[1].id))
+    }
+
+    @Test func shutdownWithoutConnectionsReturns() async throws {
+        let transport = try WebSocketTransport(configuration: .init(), logger: logger)
+        async let first: Void = transport.shutdown()
+        async let second: Void = transport.shutdown()
+        _ = await (first, second)
+    }
+
+    @Test func invalidURLsThrowWithoutLeakingTheQuery() async throws {
+        let transport = try WebSocketTransport(configuration: .init(), logger: logger)
+        let urls = [
+            "https://127.0.0.1/?ticket=secret", "ws://", "wss://[::1]:443/?ticket=secret", "nonsense",
+            "ws://127.0.0.1:0/?ticket=secret", "ws://user@127.0.0.1/?ticket=secret", "ws://127.0.0.1:99999/",
+        ]
+        for url in urls {
+            #expect {
+                _ = try transport.connect(url: url) { _, _ in }
+            } throws: { error in
+                guard let error = error as? WebSocketError else { return false }
+                return error == .invalidURL && !"\(error)".contains("secret")
+            }
+        }
+        await transport.shutdown()
+    }
+
+    @Test func operationsOnUnknownConnectionsFail() async throws {
+        let transport = try WebSocketTransport(configuration: .init(), logger: logger)
+        let bogus = WebSocketConnectionID(rawValue: 4242)
+        #expect(!transport.send(text: "x", on: bogus))
+        #expect(!transport.ping(on: bogus))
+        #expect(!transport.close(bogus))
+        #expect(!transport.abort(bogus))
+        await transport.shutdown()
+        #expect(!transport.send(text: "x", on: bogus))
+    }
+
+    @Test func invalidCloseCodesAndPingPayloadsAreRejected() async throws {
+        let socket = try LoopbackSocket(listening: true)
+        defer { socket.close() }
+        let transport = try WebSocketTransport(configuration: .init(), logger: logger)
+        var ws = try transport.open("ws://127.0.0.1:\(socket.port)/")
+        #expect(!transport.close(ws.id, code: 1005))
+        #expect(!transport.close(ws.id, code: 1006))
+        #expect(!transport.close(ws.id, code: 999))
+        #expect(!transport.ping(on: ws.id, payload: [UInt8](repeating: 0, count: 126)))
+        print("T abort", ContinuousClock.now)
+        #expect(transport.abort(ws.id))
+        await ws.expect(.failed(.cancelled))
+        print("T failed", ContinuousClock.now)
+        await transport.shutdown()
+        print("T shut", ContinuousClock.now)
+    }
+
+    @Test func unreadableExtraCAFileFailsCreation() {
+        #expect(throws: WebSocketError.contextCreationFailed) {
+            _ = try WebSocketTransport(configuration: .init(extraCAFile: "/nonexistent/vigil-ca.pem"), logger: logger)
+        }
+    }
+}
+
+/// A TCP socket bound to 127.0.0.1 on an ephemeral port, optionally listening (but never accepting).
+private struct LoopbackSocket {
+    let descriptor: Int32
+    let port: Int
+
+    struct SocketError: Error {
+        let operation: String
+    }
+
+    init(listening: Bool) throws {
+        descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw SocketError(operation: "socket") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let fd = descriptor
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                Glibc.bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
+            }
+        }
+        guard bound, !listening || Glibc.listen(fd, 16) == 0 else {
+            Glibc.close(fd)
+            throw SocketError(operation: "bind/listen")
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() {
+        Glibc.close(descriptor)
+    }
+}
