@@ -74,7 +74,8 @@ final class SocketModeConnection: Sendable {
         rawID.store(id.rawValue, ordering: .releasing)
     }
 
-    /// Closes with a close frame (1000) after a replacement took over. Envelopes still arriving are acked.
+    /// Closes with a close frame (1000) after a replacement took over. After the close frame nothing more can be sent
+    /// (RFC 6455), so an envelope Slack still routes here goes unacked and Slack redelivers it to a live connection.
     func retire() {
         let shouldClose = flags.withLock { flags in
             defer { flags.retired = true }

@@ -337,6 +337,11 @@ public actor SlackWebAPI {
                 throw uncertain
             }
 
+            if method.tier == .postMessage, let channel, configuration.budgets.enabled {
+                // Slack measures the spacing of posts as they arrive: count the next post's second from this answer,
+                // not from this send, so transport jitter cannot bunch two posts together.
+                limiter.block([.channel(channel)], for: configuration.budgets.postMessagePerChannel.interval, now: .now)
+            }
             if response.status == 429 {
                 let retryAfter = Self.retryAfter(response) ?? configuration.defaultRetryAfter
                 Counter(label: "vigil_webapi_ratelimited_total", dimensions: [("method", method.name)]).increment()
