@@ -50,7 +50,7 @@ indirect enum ConfigurationSchema: Sendable {
         "api_url": .value,
         "alert_channels": .valueList,
         "permissions": .section([
-            "ack": .valueList, "resolve": .valueList, "silence": .valueList, "watch": .valueList,
+            "ack": .valueList, "resolve": .valueList, "silence": .valueList, "rerun": .valueList, "watch": .valueList,
             "approve": .valueList,
         ]),
         "approvers": .valueList,

@@ -5,6 +5,7 @@
 /// | `ack` | list of IDs | `["*"]` (everyone) | acknowledge an incident |
 /// | `resolve` | list of IDs | `["*"]` (everyone) | mark an incident resolved |
 /// | `silence` | list of IDs | `["*"]` (everyone) | silence an alert for a while |
+/// | `rerun` | list of IDs | `["*"]` (everyone) | run an incident's investigation again |
 /// | `watch` | list of IDs | `[]` (nobody) | make Vigil watch or stop watching a channel (`/vigil watch`) |
 /// | `approve` | list of IDs | `[]` (nobody) | approve a probe marked `requires_approval` |
 ///
@@ -18,6 +19,8 @@ public struct PermissionsConfiguration: Sendable, Hashable {
     public var resolve: Audience
     /// Who may silence.
     public var silence: Audience
+    /// Who may re-run an investigation.
+    public var rerun: Audience
     /// Who may add or remove watched channels.
     public var watch: Audience
     /// Who may approve probes that require approval.
@@ -29,19 +32,62 @@ public struct PermissionsConfiguration: Sendable, Hashable {
     ///   - ack: Who may acknowledge (default everyone).
     ///   - resolve: Who may resolve (default everyone).
     ///   - silence: Who may silence (default everyone).
+    ///   - rerun: Who may re-run investigations (default everyone).
     ///   - watch: Who may change watched channels (default nobody).
     ///   - approve: Who may approve probes (default nobody).
     public init(
         ack: Audience = .everyone,
         resolve: Audience = .everyone,
         silence: Audience = .everyone,
+        rerun: Audience = .everyone,
         watch: Audience = .nobody,
         approve: Audience = .nobody
     ) {
         self.ack = ack
         self.resolve = resolve
         self.silence = silence
+        self.rerun = rerun
         self.watch = watch
         self.approve = approve
+    }
+
+    /// An action that needs permission.
+    public enum Action: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        /// Acknowledging an incident.
+        case ack
+        /// Resolving an incident by hand.
+        case resolve
+        /// Creating or removing silences.
+        case silence
+        /// Running an incident's investigation again.
+        case rerun
+        /// Adding or removing watched channels (`/vigil watch`, `unwatch`).
+        case watch
+        /// Approving or denying a probe that requires approval.
+        case approve
+
+        /// What the action does, for refusals ("You're not allowed to *acknowledge incidents*…").
+        public var description: String {
+            switch self {
+            case .ack: "acknowledge incidents"
+            case .resolve: "resolve incidents"
+            case .silence: "silence alerts"
+            case .rerun: "re-run investigations"
+            case .watch: "change which channels Vigil watches"
+            case .approve: "approve probes"
+            }
+        }
+    }
+
+    /// The audience of `action`.
+    public subscript(action: Action) -> Audience {
+        switch action {
+        case .ack: ack
+        case .resolve: resolve
+        case .silence: silence
+        case .rerun: rerun
+        case .watch: watch
+        case .approve: approve
+        }
     }
 }

@@ -248,6 +248,7 @@ extension WorkspaceConfiguration {
                 ack: audience("ack", default: .everyone),
                 resolve: audience("resolve", default: .everyone),
                 silence: audience("silence", default: .everyone),
+                rerun: audience("rerun", default: .everyone),
                 watch: audience("watch", default: .nobody),
                 approve: audience("approve", default: .nobody)
             )

@@ -72,7 +72,7 @@ public struct VigilApplication: Sendable {
                         ),
                         conversations: ConversationSettings(
                             slashCommand: workspace.slashCommand,
-                            permissions: ConversationSettings.Permissions(workspace.permissions),
+                            permissions: workspace.permissions,
                             approvers: workspace.approvers,
                             approvalTimeout: configuration.limits.approvalTimeout
                         )

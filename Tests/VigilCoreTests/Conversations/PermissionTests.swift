@@ -66,8 +66,7 @@ struct PermissionTests {
     }
 
     @Test func settingsFromTheConfigurationKeepRerunOpen() {
-        let configured = PermissionsConfiguration(ack: .nobody, watch: Audience(userIDs: [F.alice]))
-        let permissions = ConversationSettings.Permissions(configured)
+        let permissions = PermissionsConfiguration(ack: .nobody, watch: Audience(userIDs: [F.alice]))
         #expect(permissions.ack == .nobody)
         #expect(permissions.watch == Audience(userIDs: [F.alice]))
         #expect(permissions.rerun == .everyone)
