@@ -30,7 +30,8 @@ private let libcurlGlobalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL
 ///
 /// Callers `await` ``perform(_:)`` from any task. The calling task builds the easy handle, then hands it to the
 /// thread through a `Mutex` and wakes the thread with `curl_multi_wakeup`; the thread loops
-/// *add pending → process cancellations → `curl_multi_perform` → `curl_multi_info_read` → `curl_multi_poll(1000 ms)`*
+/// *add pending → process cancellations → `curl_multi_perform` → `curl_multi_info_read` →
+/// `curl_multi_poll(1000 ms)`*
 /// and resumes each caller's continuation when its transfer is done. Nothing in Swift concurrency ever blocks: the
 /// only blocking call (`curl_multi_poll`) runs on the driver's own thread.
 ///
@@ -43,6 +44,9 @@ private let libcurlGlobalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL
 /// pending or in flight with ``CurlError/shutDown``, then the thread runs `curl_multi_cleanup` itself and exits.
 /// The thread keeps the driver alive until then, so `deinit` never races the thread; the driver never tears down
 /// libcurl state from `deinit`. A driver that is never shut down keeps its thread for the life of the process.
+///
+/// Create **one driver per process** and share it between workspaces' ``SlackWebAPI`` instances: the house rule is
+/// exactly one curl thread.
 ///
 /// `@unchecked Sendable`: this is the wrapper of the `CURLM *`. The multi handle is used only by the driver thread
 /// (and by `curl_multi_wakeup`, which libcurl documents as callable from any thread); all state shared with that
@@ -163,10 +167,11 @@ public final class CurlMultiDriver: HTTPTransport, Service, @unchecked Sendable 
         self.configuration = configuration
         self.logger = logger
         if let path = configuration.extraCABundlePath {
-            self.extraCABundle = try Self.loadCABundle(path: path)
+            let bundle = try Self.loadCABundle(path: path)
+            self.extraCABundle = bundle
             logger.info(
                 "Trusting extra CA certificates in addition to the system store",
-                metadata: ["slack.http.ca_file": "\(path)", "slack.http.ca_count": "\(extraCABundle!.certificateCount)"]
+                metadata: ["slack.http.ca_file": "\(path)", "slack.http.ca_count": "\(bundle.certificateCount)"]
             )
         } else {
             self.extraCABundle = nil
@@ -362,8 +367,10 @@ public final class CurlMultiDriver: HTTPTransport, Service, @unchecked Sendable 
             }
             for transfer in cancellations {
                 // Not in `active`: either still in a later pending batch (the phase check above catches it) or
-                // already finished.
-                guard active.removeValue(forKey: transfer.easy) != nil else { continue }
+                // already finished. The identity check matters: a finished transfer's handle address may already
+                // belong to a new transfer.
+                guard let found = active[transfer.easy], found === transfer else { continue }
+                active.removeValue(forKey: transfer.easy)
                 curl_multi_remove_handle(multi, transfer.easy)
                 transfer.finish(.failure(CancellationError()))
             }

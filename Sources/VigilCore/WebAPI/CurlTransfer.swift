@@ -109,16 +109,26 @@ final class CurlTransfer: @unchecked Sendable {
         // No SIGALRM-based DNS timeouts and no SIGPIPE from libcurl: this is a multi-threaded process.
         try check(ccurl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "CURLOPT_NOSIGNAL")
         try check(
-            ccurl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout.wholeMillisecondsRoundingUp)),
+            ccurl_easy_setopt_long(
+                easy,
+                CURLOPT_CONNECTTIMEOUT_MS,
+                Int(request.connectTimeout.wholeMillisecondsRoundingUp)
+            ),
             "CURLOPT_CONNECTTIMEOUT_MS"
         )
         try check(
             ccurl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(request.timeout.wholeMillisecondsRoundingUp)),
             "CURLOPT_TIMEOUT_MS"
         )
-        try check(ccurl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)), "CURLOPT_HTTP_VERSION")
-        // Prefer waiting for a multiplexed HTTP/2 connection over opening another one.
-        try check(ccurl_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1), "CURLOPT_PIPEWAIT")
+        try check(
+            ccurl_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)),
+            "CURLOPT_HTTP_VERSION"
+        )
+        // Deliberately no CURLOPT_PIPEWAIT: with it, libcurl 7.88 parks concurrent requests behind a connection
+        // whose HTTP version is not known yet until its *response* arrives, which over HTTP/1.1 (plain-http
+        // simulator, HTTP/1.1-only proxies) serializes every call behind a slow one. Without it a cold burst may
+        // open a few extra connections (bounded by CURLMOPT_MAX_HOST_CONNECTIONS); once an HTTP/2 connection
+        // exists, later requests multiplex over it.
         try check(ccurl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1), "CURLOPT_TCP_KEEPALIVE")
         // "" = every encoding this libcurl can decode (gzip, deflate, br, zstd).
         try check(ccurl_easy_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, ""), "CURLOPT_ACCEPT_ENCODING")
@@ -299,7 +309,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     fileprivate func appendHeaderLine(_ bytes: UnsafeRawBufferPointer) {
         var line = String(decoding: bytes, as: UTF8.self)
-        while let last = line.last, last == "\r" || last == "\n" { line.removeLast() }
+        while let last = line.last, last.isNewline { line.removeLast() }
         if line.hasPrefix("HTTP/") {
             // A new response (after 100 Continue, a proxy CONNECT reply, or a retry): start over.
             responseHeaders = [:]
@@ -336,17 +346,25 @@ final class CurlTransfer: @unchecked Sendable {
 
     fileprivate func addExtraCertificates(to sslContext: UnsafeMutableRawPointer) -> Bool {
         guard let bundle = extraCABundle else { return true }
+        let before = ccurl_ssl_ctx_store_object_count(sslContext)
         let added = bundle.pem.withUnsafeBytes { pem -> Int32 in
             guard let base = pem.baseAddress else { return -1 }
             return ccurl_ssl_ctx_add_pem_certificates(sslContext, base, pem.count)
         }
+        debugLogger?.debug(
+            "Added extra CA certificates to the TLS trust store",
+            metadata: [
+                "slack.http.origin": "\(origin)", "slack.http.ca_added": "\(added)",
+                "slack.http.ca_store_objects_before": "\(before)",
+            ]
+        )
         return added > 0
     }
 
     fileprivate func logDebugText(_ bytes: UnsafeRawBufferPointer) {
         guard let debugLogger else { return }
         var text = String(decoding: bytes, as: UTF8.self)
-        while let last = text.last, last == "\r" || last == "\n" { text.removeLast() }
+        while let last = text.last, last.isNewline { text.removeLast() }
         debugLogger.debug("libcurl: \(SecretRedaction.scrub(text))", metadata: ["slack.http.origin": "\(origin)"])
     }
 }

@@ -13,9 +13,10 @@ import Metrics
 ///   429s rather than reacting to them. The queue of waiting calls is bounded; when it is full, status updates are
 ///   refused with ``SlackAPIError/Kind/queueFull`` instead of piling up.
 /// - **When Slack says no.** HTTP 429 / `ratelimited`: no call to that method (or channel) before `Retry-After`, then
-///   retry. 502/503/504 and connection failures that certainly did not reach Slack: bounded retries with
-///   exponential backoff and full jitter. A post (or any non-idempotent call) whose fate is unknown — a timeout or a
-///   dropped connection after sending, an HTTP 500 — is **not** re-sent; it fails with
+///   retry. 502/503 (and 5xx on idempotent calls) and connection failures that certainly did not reach Slack: bounded retries with
+///   exponential backoff and full jitter (502/503 mean the request never reached Slack's backend). A post (or any
+///   non-idempotent call) whose fate is unknown — a timeout or a
+///   dropped connection after sending, an HTTP 500 or 504 — is **not** re-sent; it fails with
 ///   ``SlackAPIError/Kind/deliveryUncertain`` so nothing is posted twice. `not_in_channel` on `chat.postMessage`:
 ///   `conversations.join` once, then the post again. Revoked or invalid tokens: ``SlackAPIError/isFatalAuth``, also
 ///   reported to `onFatalAuth`.
@@ -357,7 +358,7 @@ public actor SlackWebAPI {
                 continue
             }
             if response.status >= 500 {
-                let safeToRetry = method.isIdempotent || [502, 503, 504].contains(response.status)
+                let safeToRetry = method.isIdempotent || [502, 503].contains(response.status)
                 guard safeToRetry else {
                     outcome = "uncertain"
                     throw SlackAPIError(method: method.name, kind: .deliveryUncertain("HTTP \(response.status)"))
