@@ -19,6 +19,14 @@
  * a wsi on the service thread (opaque_user_data), removed from the table when its
  * final event (CLOSED/ERROR) is emitted, freed at LWS_CALLBACK_WSI_DESTROY (or
  * right away if lws never took it, or in the final sweep after lws_context_destroy).
+ *
+ * HTTP listener (optional): a third vhost, "css-http", with its own protocol table,
+ * listening on the one configured address. Each request is answered entirely on the
+ * service thread: LWS_CALLBACK_HTTP asks css_http_fn, writes the headers and parks
+ * the body (a copy with LWS_PRE headroom) in the wsi's per-session data; the next
+ * LWS_CALLBACK_HTTP_WRITEABLE writes it and frees it. A body that never gets written
+ * (the client went away) is freed at HTTP_DROP_PROTOCOL / CLOSED_HTTP / WSI_DESTROY,
+ * all of which see the per-session data before lws frees it.
  */
 #define _GNU_SOURCE
 #include "CSlackSocket.h"
@@ -27,8 +35,13 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -43,6 +56,9 @@
 #define CSS_MAX_REASON 123u         /* RFC 6455: control payload 125 = 2 code + 123 */
 #define CSS_RX_KEEP_CAPACITY (256u * 1024u)
 #define CSS_SHUTDOWN_GRACE_MS 500u  /* beyond close_timeout_ms before we stop anyway */
+#define CSS_HTTP_MAX_PATH 1024u     /* longer request paths get 414 without asking css_http_fn */
+#define CSS_HTTP_MAX_BODY (64u * 1024u * 1024u)
+#define CSS_HTTP_HEADER_POOL 32     /* lws' default of 4 header tables is shared with the clients */
 
 /* ------------------------------------------------------------------------- */
 /* Types                                                                      */
@@ -119,6 +135,23 @@ typedef struct css_conn {
     lws_sorted_usec_list_t handshake_sul;
 } css_conn;
 
+/* The answer being built inside css_http_fn (on the service thread's stack). */
+struct css_http_response {
+    int status;
+    int answered;
+    char content_type[128];
+    uint8_t *buf;         /* LWS_PRE + len bytes, body at buf + LWS_PRE; NULL when len is 0 */
+    size_t len;
+};
+
+/* Per-session data of an HTTP connection (lws allocates and frees it; service thread only). */
+typedef struct css_http_session {
+    uint8_t *buf;         /* the body waiting for HTTP_WRITEABLE (LWS_PRE headroom), or NULL */
+    size_t len;
+    int pending;          /* headers written, body not yet */
+    int close_after;      /* not a plain GET: close instead of keeping the connection */
+} css_http_session;
+
 struct css_context {
     pthread_mutex_t lock;
     /* guarded by lock */
@@ -140,6 +173,11 @@ struct css_context {
     struct lws_context *lws;
     struct lws_vhost *vh_direct;
     struct lws_vhost *vh_proxy;
+    struct lws_vhost *vh_http;
+    css_http_fn http_fn;
+    void *http_user;
+    char *http_address;
+    int http_port;        /* bound port, 0 without a listener */
     pthread_t thread;
     int thread_started;
 
@@ -800,6 +838,140 @@ static const struct lws_protocols css_protocols[] = {
 };
 
 /* ------------------------------------------------------------------------- */
+/* HTTP listener (service thread)                                             */
+
+int css_http_respond(css_http_response *r, int status, const char *content_type, const uint8_t *body,
+                     size_t length) {
+    if (!r || !content_type || (!body && length) || status < 200 || status > 599 || length > CSS_HTTP_MAX_BODY)
+        return CSS_ERR_INVALID_ARGUMENT;
+    size_t type_len = strlen(content_type);
+    if (type_len == 0 || type_len >= sizeof(r->content_type)) return CSS_ERR_INVALID_ARGUMENT;
+    for (size_t k = 0; k < type_len; k++) /* no CR/LF: nothing can be smuggled into the headers */
+        if ((unsigned char)content_type[k] < 0x20 || (unsigned char)content_type[k] > 0x7e)
+            return CSS_ERR_INVALID_ARGUMENT;
+    uint8_t *buf = NULL;
+    if (length) {
+        buf = malloc(LWS_PRE + length);
+        if (!buf) {
+            free(r->buf);
+            r->buf = NULL;
+            r->len = 0;
+            r->status = 500;
+            snprintf(r->content_type, sizeof(r->content_type), "text/plain; charset=utf-8");
+            r->answered = 1;
+            return CSS_ERR_NO_MEMORY;
+        }
+        memcpy(buf + LWS_PRE, body, length);
+    }
+    free(r->buf);
+    r->buf = buf;
+    r->len = length;
+    r->status = status;
+    memcpy(r->content_type, content_type, type_len + 1);
+    r->answered = 1;
+    return CSS_OK;
+}
+
+static void css_http_text(css_http_response *r, int status, const char *text) {
+    css_http_respond(r, status, "text/plain; charset=utf-8", (const uint8_t *)text, strlen(text));
+}
+
+static void css_http_session_release(css_http_session *s) {
+    if (!s) return;
+    free(s->buf);
+    s->buf = NULL;
+    s->len = 0;
+    s->pending = 0;
+}
+
+static int css_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
+    css_http_session *s = user;
+    switch (reason) {
+    case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+        return -1; /* no WebSocket or h2c here: hang up */
+
+    case LWS_CALLBACK_HTTP: {
+        css_context *ctx = lws_context_user(lws_get_context(wsi));
+        if (!ctx || !s || !ctx->http_fn) return -1;
+        css_http_session_release(s); /* a previous transaction's body is never left, but be sure */
+
+        int is_get = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0;
+        int has_body = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 ||
+                       lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
+        css_http_response r;
+        memset(&r, 0, sizeof(r));
+        if (!is_get) {
+            css_http_text(&r, 405, "method not allowed: only GET\n");
+        } else if (!in || len == 0 || len >= CSS_HTTP_MAX_PATH) {
+            css_http_text(&r, 414, "request path too long\n");
+        } else {
+            char path[CSS_HTTP_MAX_PATH];
+            memcpy(path, in, len);
+            path[len] = '\0';
+            ctx->http_fn(ctx->http_user, path, &r);
+            if (!r.answered) css_http_text(&r, 500, "no answer\n");
+        }
+        if (!r.answered) { /* only when even the fixed text could not be allocated */
+            r.status = 500;
+            snprintf(r.content_type, sizeof(r.content_type), "text/plain; charset=utf-8");
+        }
+        s->close_after = !is_get || has_body; /* a request body may still be unread */
+
+        unsigned char headers[LWS_PRE + 512];
+        unsigned char *start = headers + LWS_PRE, *p = start, *end = headers + sizeof(headers) - 1;
+        if (lws_add_http_common_headers(wsi, (unsigned int)r.status, r.content_type, (lws_filepos_t)r.len, &p, end) ||
+            lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8,
+                                         &p, end) ||
+            (r.status == 405 &&
+             lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_ALLOW, (const unsigned char *)"GET", 3, &p, end)) ||
+            (s->close_after &&
+             lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (const unsigned char *)"close", 5, &p, end)) ||
+            lws_finalize_write_http_header(wsi, start, &p, end)) {
+            free(r.buf);
+            return -1;
+        }
+        s->buf = r.buf; /* the session owns it now */
+        s->len = r.len;
+        s->pending = 1;
+        lws_callback_on_writable(wsi);
+        return 0;
+    }
+
+    case LWS_CALLBACK_HTTP_WRITEABLE: {
+        if (!s || !s->pending) return 0;
+        uint8_t *buf = s->buf;
+        size_t n = s->len;
+        int close_after = s->close_after;
+        s->buf = NULL;
+        s->len = 0;
+        s->pending = 0;
+        int written = n ? lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_HTTP_FINAL) : 0;
+        free(buf);
+        /* lws keeps what the socket did not take and flushes it, also before a close */
+        if (written < 0 || (size_t)written < n) return -1;
+        if (close_after) return -1;
+        /* may free the per-session data: `s` is not touched after this */
+        if (lws_http_transaction_completed(wsi)) return -1;
+        return 0;
+    }
+
+    case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+    case LWS_CALLBACK_CLOSED_HTTP:
+    case LWS_CALLBACK_WSI_DESTROY:
+        css_http_session_release(s);
+        return 0;
+
+    default: /* also EVENT_WAIT_CANCELLED: the client protocol drains the queue */
+        return 0;
+    }
+}
+
+static const struct lws_protocols css_http_protocols[] = {
+    {"css-http", css_http_callback, sizeof(css_http_session), 0, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+/* ------------------------------------------------------------------------- */
 /* Service thread                                                             */
 
 static void css_destroy_lws(css_context *ctx) {
@@ -924,6 +1096,94 @@ static struct lws_vhost *css_make_vhost(css_context *ctx, const css_config *cfg,
     return vh;
 }
 
+/* Binds (never listens) a throw-away socket the way lws will, to learn why an address
+ * cannot be used. Returns 0 if the bind works; otherwise -1 with the reason in why. */
+static int css_probe_bind(const char *address, int port, char *why, size_t why_len) {
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof(ss));
+    socklen_t ss_len;
+    int ipv6 = strchr(address, ':') != NULL;
+    if (ipv6) {
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET6, address, &a6->sin6_addr) != 1) goto not_numeric;
+        ss_len = sizeof(*a6);
+    } else {
+        struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET, address, &a4->sin_addr) != 1) goto not_numeric;
+        ss_len = sizeof(*a4);
+    }
+    int fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        snprintf(why, why_len, "%s", strerror(errno));
+        return -1;
+    }
+    int one = 1;
+    (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)); /* as lws does */
+    if (ipv6) (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    int rc = bind(fd, (struct sockaddr *)&ss, ss_len);
+    int err = errno;
+    close(fd);
+    if (rc == 0) return 0;
+    snprintf(why, why_len, "%s", strerror(err));
+    return -1;
+not_numeric:
+    snprintf(why, why_len, "not a numeric IPv4 or IPv6 address");
+    return -1;
+}
+
+/* Creating thread. The plain-HTTP server vhost on exactly ctx->http_address. */
+static struct lws_vhost *css_make_http_vhost(css_context *ctx, int port, char *errbuf, size_t errlen) {
+    const char *address = ctx->http_address;
+    int ipv6 = strchr(address, ':') != NULL;
+    char why[160];
+    /* lws' own bind failure only says "see the log": find the reason first (errno). */
+    if (css_probe_bind(address, port, why, sizeof(why))) {
+        css_errf(errbuf, errlen, ipv6 ? "cannot listen on [%s]:%d: %s" : "cannot listen on %s:%d: %s", address, port,
+                 why);
+        return NULL;
+    }
+    struct lws_context_creation_info vi;
+    memset(&vi, 0, sizeof(vi));
+    vi.port = port; /* 0: ephemeral */
+    vi.iface = address;
+    vi.protocols = css_http_protocols;
+    vi.vhost_name = "css-http";
+    /* No TLS options: plain HTTP. A numeric IPv4 iface needs IPv6 off on the vhost, or
+     * lws 4.1.6 binds an AF_INET6 socket to a mangled address; IPv6 is v6-only. */
+    vi.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
+                 (ipv6 ? (LWS_SERVER_OPTION_IPV6_V6ONLY_MODIFY | LWS_SERVER_OPTION_IPV6_V6ONLY_VALUE)
+                       : LWS_SERVER_OPTION_DISABLE_IPV6);
+    vi.http_proxy_address = ":0"; /* see css_make_vhost: never read http_proxy */
+    vi.keepalive_timeout = 5;
+    vi.timeout_secs_ah_idle = 3; /* a silent client frees its header table (shared with the WebSockets) soon */
+    struct lws_vhost *vh = lws_create_vhost(ctx->lws, &vi);
+    if (!vh) {
+        if (css_probe_bind(address, port, why, sizeof(why))) /* lost a race for the port */
+            css_errf(errbuf, errlen, ipv6 ? "cannot listen on [%s]:%d: %s" : "cannot listen on %s:%d: %s", address,
+                     port, why);
+        else
+            css_errf(errbuf, errlen, ipv6 ? "cannot listen on [%s]:%d (see the lws log)" : "cannot listen on %s:%d (see the lws log)",
+                     address, port);
+        return NULL;
+    }
+    ctx->http_port = lws_get_vhost_listen_port(vh);
+    if (ctx->http_port <= 0 || (port && ctx->http_port != port)) {
+        css_errf(errbuf, errlen, ipv6 ? "cannot listen on [%s]:%d: lws opened no listener" : "cannot listen on %s:%d: lws opened no listener",
+                 address, port);
+        ctx->http_port = 0;
+        return NULL; /* lws_context_destroy frees the vhost */
+    }
+    return vh;
+}
+
+int css_http_listen_port(css_context *ctx) {
+    return ctx && ctx->vh_http ? ctx->http_port : 0;
+}
+
 css_context *css_context_create(const css_config *cfg, css_event_fn fn, void *user, char *errbuf,
                                 size_t errbuf_len) {
     if (!cfg || !fn) {
@@ -933,6 +1193,19 @@ css_context *css_context_create(const css_config *cfg, css_event_fn fn, void *us
     if (cfg->proxy_host && (!*cfg->proxy_host || cfg->proxy_port <= 0 || cfg->proxy_port > 65535)) {
         css_errf(errbuf, errbuf_len, "proxy needs a host and a port in 1...65535");
         return NULL;
+    }
+    if (cfg->http_listen_address) {
+        unsigned char probe[sizeof(struct in6_addr)];
+        if (inet_pton(AF_INET, cfg->http_listen_address, probe) != 1 &&
+            inet_pton(AF_INET6, cfg->http_listen_address, probe) != 1) {
+            css_errf(errbuf, errbuf_len, "cannot listen on %s:%d: not a numeric IPv4 or IPv6 address",
+                     cfg->http_listen_address, cfg->http_listen_port);
+            return NULL;
+        }
+        if (cfg->http_listen_port < 0 || cfg->http_listen_port > 65535 || !cfg->http_fn) {
+            css_errf(errbuf, errbuf_len, "the HTTP listener needs a port in 0...65535 and a request callback");
+            return NULL;
+        }
     }
     css_context *ctx = calloc(1, sizeof(*ctx));
     if (!ctx) {
@@ -948,6 +1221,12 @@ css_context *css_context_create(const css_config *cfg, css_event_fn fn, void *us
     if (cfg->extra_ca_file && *cfg->extra_ca_file) {
         ctx->extra_ca_file = strdup(cfg->extra_ca_file);
         if (!ctx->extra_ca_file) goto oom;
+    }
+    if (cfg->http_listen_address) {
+        ctx->http_address = strdup(cfg->http_listen_address);
+        if (!ctx->http_address) goto oom;
+        ctx->http_fn = cfg->http_fn;
+        ctx->http_user = cfg->http_user;
     }
 
     /*
@@ -972,6 +1251,7 @@ css_context *css_context_create(const css_config *cfg, css_event_fn fn, void *us
     info.timeout_secs = ctx->handshake_timeout_secs + 5; /* backstop behind our handshake timer */
     info.connect_timeout_secs = info.timeout_secs;
     info.count_threads = 1;
+    if (ctx->http_address) info.max_http_header_pool = CSS_HTTP_HEADER_POOL;
 
     ctx->lws = lws_create_context(&info);
     if (!ctx->lws) {
@@ -984,6 +1264,10 @@ css_context *css_context_create(const css_config *cfg, css_event_fn fn, void *us
     if (cfg->proxy_host) {
         ctx->vh_proxy = css_make_vhost(ctx, cfg, 1, errbuf, errbuf_len);
         if (!ctx->vh_proxy) goto fail_lws;
+    }
+    if (ctx->http_address) {
+        ctx->vh_http = css_make_http_vhost(ctx, cfg->http_listen_port, errbuf, errbuf_len);
+        if (!ctx->vh_http) goto fail_lws;
     }
 
     pthread_mutex_unlock(&css_create_lock);
@@ -1008,6 +1292,7 @@ fail_locked:
     pthread_mutex_unlock(&css_create_lock);
 fail:
     free(ctx->extra_ca_file);
+    free(ctx->http_address);
     pthread_mutex_destroy(&ctx->lock);
     free(ctx);
     return NULL;
@@ -1229,6 +1514,7 @@ void css_context_free(css_context *ctx) {
     if (ctx->thread_started) pthread_join(ctx->thread, NULL);
     free(ctx->conns);
     free(ctx->extra_ca_file);
+    free(ctx->http_address);
     pthread_mutex_destroy(&ctx->lock);
     free(ctx);
 }

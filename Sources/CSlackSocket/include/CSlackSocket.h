@@ -15,6 +15,12 @@
  *   - Every connection ends with exactly one CSS_EVENT_CLOSED or CSS_EVENT_ERROR,
  *     which is the last event for its id. CSS_EVENT_TERMINATED is the last
  *     event of the context; after it the callback is never called again.
+ *
+ * Optional HTTP listener
+ *   css_config.http_listen_address adds one plain-HTTP server vhost to the same
+ *   lws_context, served by the same service thread (no extra thread). It listens
+ *   on exactly that numeric address, answers GET through css_http_fn and every
+ *   other method with 405. It is meant for a loopback metrics page.
  */
 #ifndef CSLACKSOCKET_H
 #define CSLACKSOCKET_H
@@ -108,6 +114,35 @@ typedef struct css_event {
 /** Event callback; runs on the service thread, must not block. */
 typedef void (*css_event_fn)(void *_Nullable user, const css_event *_Nonnull event);
 
+/**
+ * The answer to one HTTP request, filled inside css_http_fn with css_http_respond.
+ * Opaque; valid only during that call.
+ */
+typedef struct css_http_response css_http_response;
+
+/**
+ * HTTP request callback of the optional listener. Runs on the service thread, one
+ * request at a time, and must be quick and never block (every WebSocket waits
+ * meanwhile). `path` is the request path as lws normalised it (percent-decoded,
+ * no query string), NUL-terminated, valid only during the call. Only GET requests
+ * reach it. Answer with css_http_respond; without an answer the client gets 500.
+ */
+typedef void (*css_http_fn)(void *_Nullable user, const char *_Nonnull path,
+                            css_http_response *_Nonnull response);
+
+/**
+ * Sets the answer of the request being handled (a later call replaces an earlier one).
+ * Everything is copied before it returns, so the caller keeps ownership of its buffers.
+ *   status:       200...599
+ *   content_type: printable ASCII without CR/LF, at most 127 bytes (e.g. "text/plain")
+ *   body, length: the body (NULL allowed when length is 0), at most 64 MiB
+ * Returns CSS_OK, CSS_ERR_INVALID_ARGUMENT or CSS_ERR_NO_MEMORY (the answer is then 500).
+ * Call it only from inside css_http_fn, on the response given there.
+ */
+int css_http_respond(css_http_response *_Nonnull response, int status,
+                     const char *_Nonnull content_type, const uint8_t *_Nullable body,
+                     size_t length);
+
 /** Configuration copied by css_context_create. Zero fields take the defaults. */
 typedef struct css_config {
     /** PEM bundle trusted IN ADDITION to the system CA store (NULL: system store only). */
@@ -125,11 +160,23 @@ typedef struct css_config {
     /** How long after sending our close frame the socket is dropped if the peer
      *  has not closed it, in milliseconds. 0: 1000. */
     unsigned int close_timeout_ms;
+    /** Numeric IPv4 or IPv6 address (no brackets) for a plain-HTTP listener, e.g.
+     *  "127.0.0.1" or "::1"; NULL for none. Only this address is bound (IPv6 is
+     *  v6-only). If it cannot be bound, css_context_create fails. */
+    const char *_Nullable http_listen_address;
+    /** TCP port of the listener, 0...65535; 0 picks a free port (see css_http_listen_port). */
+    int http_listen_port;
+    /** Answers the listener's GET requests; required with http_listen_address. */
+    css_http_fn _Nullable http_fn;
+    /** Passed to http_fn; must stay valid until CSS_EVENT_TERMINATED was delivered. */
+    void *_Nullable http_user;
 } css_config;
 
 /**
  * Creates the lws_context and starts the "lws-service" thread.
- * Returns NULL on failure with a message in errbuf (if given).
+ * Returns NULL on failure with a message in errbuf (if given). When the HTTP
+ * listener cannot be bound the message starts with "cannot listen on ", e.g.
+ * "cannot listen on 127.0.0.1:9464: Address already in use".
  * The event callback may be called as soon as this returns.
  */
 css_context *_Nullable css_context_create(const css_config *_Nonnull config,
@@ -137,6 +184,9 @@ css_context *_Nullable css_context_create(const css_config *_Nonnull config,
                                           void *_Nullable user,
                                           char *_Nullable errbuf,
                                           size_t errbuf_len);
+
+/** The TCP port the HTTP listener is bound to, or 0 if there is none. Any thread. */
+int css_http_listen_port(css_context *_Nonnull ctx);
 
 /**
  * Starts connecting to a ws:// or wss:// URL (path and query are sent as given).

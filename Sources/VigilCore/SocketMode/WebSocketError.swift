@@ -8,6 +8,7 @@ public struct WebSocketError: Error, Sendable, Hashable, CustomStringConvertible
         case invalidURL
         case invalidConfiguration
         case contextCreationFailed
+        case httpListenFailed
         case transportShutDown
         case outOfMemory
         case connectFailed
@@ -36,6 +37,8 @@ public struct WebSocketError: Error, Sendable, Hashable, CustomStringConvertible
     public static var invalidConfiguration: Self { .init(.invalidConfiguration) }
     /// The lws context or its service thread could not be created.
     public static var contextCreationFailed: Self { .init(.contextCreationFailed) }
+    /// The HTTP listener (``HTTPListener``) could not be bound, for example because the port is in use.
+    public static var httpListenFailed: Self { .init(.httpListenFailed) }
     /// The transport was shut down; no new connections or frames are accepted.
     public static var transportShutDown: Self { .init(.transportShutDown) }
     /// Memory for the request could not be allocated.
@@ -56,6 +59,7 @@ public struct WebSocketError: Error, Sendable, Hashable, CustomStringConvertible
     static func invalidURL(_ redactedURL: String) -> Self { .init(.invalidURL, detail: redactedURL) }
     static func invalidConfiguration(_ detail: String) -> Self { .init(.invalidConfiguration, detail: detail) }
     static func contextCreationFailed(_ detail: String) -> Self { .init(.contextCreationFailed, detail: detail) }
+    static func httpListenFailed(_ detail: String) -> Self { .init(.httpListenFailed, detail: detail) }
     static func connectionFailure(
         _ code: ConnectionFailure,
         httpStatus: Int?,
@@ -94,6 +98,8 @@ public struct WebSocketError: Error, Sendable, Hashable, CustomStringConvertible
             base = "WebSocket transport configuration is invalid; fix the value named below"
         case .contextCreationFailed:
             base = "could not start the WebSocket client (lws); check the extra CA file, proxy settings and memory"
+        case .httpListenFailed:
+            base = "could not open the HTTP (metrics) listener; choose a free port or stop the process using it"
         case .transportShutDown:
             base = "WebSocket transport is shut down; create a new transport to connect again"
         case .outOfMemory:

@@ -14,6 +14,9 @@ import Synchronization
 /// Lifetime: the service thread starts in `init` and stops only in ``shutdown()``, which must be awaited before
 /// the transport is dropped. Nothing is torn down in `deinit` (the C thread may still be calling back).
 ///
+/// With ``WebSocketTransportConfiguration/httpListener`` the same service thread also serves plain HTTP on one
+/// address (the metrics page); its handler runs on that thread too and must be just as quick.
+///
 /// lws itself logs through one process-wide hook; the most recently created transport's logger receives those
 /// lines (errors and warnings at `.warning`, notices and info at `.debug` when the logger's level is `.debug`
 /// or lower at creation). Several transports may coexist (tests do this), but a daemon needs only one.
@@ -26,16 +29,22 @@ public final class WebSocketTransport: Sendable {
     private let configuration: WebSocketTransportConfiguration
     private let logger: Logger
 
+    /// The TCP port the ``WebSocketTransportConfiguration/httpListener`` is bound to (the chosen one when it asked
+    /// for port 0), or `nil` without a listener. Stays readable after ``shutdown()``.
+    public let httpListenPort: Int?
+
     /// Creates the lws context and starts its service thread.
     /// - Parameters:
     ///   - configuration: TLS, proxy, size and timeout settings.
     ///   - logger: Receives transport and lws log lines; metadata keys `slack.*`.
-    /// - Throws: ``WebSocketError/contextCreationFailed`` (for example an unreadable extra CA file) or
+    /// - Throws: ``WebSocketError/contextCreationFailed`` (for example an unreadable extra CA file),
+    ///   ``WebSocketError/httpListenFailed`` (the listener's address and port cannot be bound, the detail says
+    ///   why, such as `cannot listen on 127.0.0.1:9464: Address already in use`) or
     ///   ``WebSocketError/invalidConfiguration``.
     public init(configuration: WebSocketTransportConfiguration, logger: Logger) throws(WebSocketError) {
         self.configuration = configuration
         self.logger = logger
-        self.router = WebSocketEventRouter(logger: logger)
+        self.router = WebSocketEventRouter(logger: logger, httpHandler: configuration.httpListener?.handler)
 
         guard configuration.maxMessageBytes > 0 else {
             throw .invalidConfiguration("maxMessageBytes must be positive")
@@ -54,6 +63,14 @@ public final class WebSocketTransport: Sendable {
             }
         }
 
+        if let listener = configuration.httpListener {
+            guard (0...65535).contains(listener.port), !listener.address.isEmpty, listener.address.utf8.count <= 64,
+                !listener.address.contains("[")
+            else {
+                throw .invalidConfiguration("the HTTP listener needs a numeric address without brackets and a port in 0...65535")
+            }
+        }
+
         WebSocketLogRoute.install(logger)
 
         let proxyHost = configuration.proxy.map { $0.host.contains(":") ? "[\($0.host)]" : $0.host }
@@ -63,19 +80,30 @@ public final class WebSocketTransport: Sendable {
 
         let user = Unmanaged.passRetained(router).toOpaque()
         var errorBuffer = [CChar](repeating: 0, count: 256)
+        let listener = configuration.httpListener
         let handle: OpaquePointer? = Self.withOptionalCString(configuration.extraCAFile) { caFile in
             Self.withOptionalCString(proxyHost) { proxyHostPointer in
                 Self.withOptionalCString(credentials) { credentialsPointer in
-                    var config = css_config()
-                    config.extra_ca_file = caFile
-                    config.proxy_host = proxyHostPointer
-                    config.proxy_port = Int32(configuration.proxy?.port ?? 0)
-                    config.proxy_credentials = credentialsPointer
-                    config.max_message_bytes = configuration.maxMessageBytes
-                    config.handshake_timeout_secs = UInt32(clamping: handshakeSeconds)
-                    config.close_timeout_ms = UInt32(clamping: closeMilliseconds)
-                    return errorBuffer.withUnsafeMutableBufferPointer { buffer in
-                        css_context_create(&config, webSocketEventTrampoline, user, buffer.baseAddress, buffer.count)
+                    Self.withOptionalCString(listener?.address) { listenAddress in
+                        var config = css_config()
+                        config.extra_ca_file = caFile
+                        config.proxy_host = proxyHostPointer
+                        config.proxy_port = Int32(configuration.proxy?.port ?? 0)
+                        config.proxy_credentials = credentialsPointer
+                        config.max_message_bytes = configuration.maxMessageBytes
+                        config.handshake_timeout_secs = UInt32(clamping: handshakeSeconds)
+                        config.close_timeout_ms = UInt32(clamping: closeMilliseconds)
+                        if let listener {
+                            // The router is also the HTTP user pointer: it lives until TERMINATED, after the last
+                            // HTTP callback (lws_context_destroy runs before TERMINATED is delivered).
+                            config.http_listen_address = listenAddress
+                            config.http_listen_port = Int32(listener.port)
+                            config.http_fn = webSocketHTTPTrampoline
+                            config.http_user = user
+                        }
+                        return errorBuffer.withUnsafeMutableBufferPointer { buffer in
+                            css_context_create(&config, webSocketEventTrampoline, user, buffer.baseAddress, buffer.count)
+                        }
                     }
                 }
             }
@@ -83,12 +111,18 @@ public final class WebSocketTransport: Sendable {
         guard let handle else {
             Unmanaged<WebSocketEventRouter>.fromOpaque(user).release()  // C never saw it
             let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            // The shim's listener failures start with this text (documented in CSlackSocket.h).
+            if listener != nil, message.hasPrefix("cannot listen on") { throw .httpListenFailed(message) }
             throw .contextCreationFailed(message)
         }
         self.context = Mutex(ContextHandle(pointer: handle))
+        self.httpListenPort = listener == nil ? nil : Int(css_http_listen_port(handle))
         logger.debug(
             "WebSocket transport started",
-            metadata: ["slack.proxy": "\(configuration.proxy?.description ?? "none")"]
+            metadata: [
+                "slack.proxy": "\(configuration.proxy?.description ?? "none")",
+                "slack.http_listen": "\(listener.map { Self.hostPort($0.address, self.httpListenPort ?? 0) } ?? "none")",
+            ]
         )
     }
 
@@ -287,6 +321,11 @@ public final class WebSocketTransport: Sendable {
         return rest.isEmpty ? nil : String(rest)
     }
 
+    /// `address:port`, with IPv6 addresses in brackets.
+    static func hostPort(_ address: String, _ port: Int) -> String {
+        address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
+    }
+
     private static func milliseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
@@ -324,9 +363,27 @@ private final class WebSocketEventRouter: Sendable {
 
     let state = Mutex(State())
     let logger: Logger
+    /// Answers the HTTP listener's `GET` requests; `nil` without a listener.
+    let httpHandler: (@Sendable (String) -> HTTPPage)?
 
-    init(logger: Logger) {
+    init(logger: Logger, httpHandler: (@Sendable (String) -> HTTPPage)?) {
         self.logger = logger
+        self.httpHandler = httpHandler
+    }
+
+    /// Service thread, inside `css_http_fn`: asks the handler and copies its page into the shim's response.
+    func answer(path: UnsafePointer<CChar>, response: OpaquePointer) {
+        guard let httpHandler else { return }  // the shim answers 500
+        let page = httpHandler(String(cString: path))
+        let rc = page.body.withUnsafeBufferPointer { body in
+            css_http_respond(response, Int32(clamping: page.status), page.contentType, body.baseAddress, body.count)
+        }
+        if rc != Int32(CSS_OK.rawValue) {
+            logger.warning(
+                "HTTP listener could not send a page; answered 500 instead",
+                metadata: ["slack.http_status": "\(page.status)", "slack.http_body_bytes": "\(page.body.count)"]
+            )
+        }
     }
 
     /// Runs `connect` (which must not call back synchronously) with the table locked and stores the handler
@@ -460,6 +517,13 @@ private let webSocketEventTrampoline: css_event_fn = { user, event in
     if event.pointee.kind == CSS_EVENT_TERMINATED {
         unmanaged.release()  // balances passRetained in init; C never calls back again
     }
+}
+
+/// The C HTTP callback of the listener: forwards to the router behind `user` (the same object as the event
+/// callback's, released only after `TERMINATED`, which follows the last HTTP callback).
+private let webSocketHTTPTrampoline: css_http_fn = { user, path, response in
+    guard let user else { return }
+    Unmanaged<WebSocketEventRouter>.fromOpaque(user).takeUnretainedValue().answer(path: path, response: response)
 }
 
 /// Where lws' process-wide log hook goes: the logger of the most recently created transport.

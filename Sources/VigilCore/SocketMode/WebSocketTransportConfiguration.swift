@@ -10,6 +10,8 @@
 /// - `handshakeTimeout` (`Duration`, default 20 s): limit for TCP connect, TLS and the HTTP upgrade.
 /// - `closeTimeout` (`Duration`, default 1 s): after our close frame, drop the socket if the peer keeps it
 ///   open this long (Slack does not always close TCP after the close handshake).
+/// - `httpListener` (``HTTPListener``?, default `nil`): a plain-HTTP listener served on the same service thread
+///   (the metrics page); `nil` for none.
 public struct WebSocketTransportConfiguration: Sendable {
     /// An HTTP proxy reached with `CONNECT host:port` (the tunnel carries TLS end to end).
     public struct Proxy: Sendable, Hashable, CustomStringConvertible {
@@ -67,6 +69,8 @@ public struct WebSocketTransportConfiguration: Sendable {
     public var handshakeTimeout: Duration
     /// How long the peer may keep the socket open after our close frame.
     public var closeTimeout: Duration
+    /// A plain-HTTP listener served by the transport's service thread, or `nil` for none.
+    public var httpListener: HTTPListener?
 
     /// Creates a configuration. Every parameter has the default listed on the type.
     /// - Parameters:
@@ -76,13 +80,15 @@ public struct WebSocketTransportConfiguration: Sendable {
     ///   - maxMessageBytes: Largest inbound message delivered.
     ///   - handshakeTimeout: Connect + TLS + upgrade limit.
     ///   - closeTimeout: Close-handshake limit after our close frame.
+    ///   - httpListener: Plain-HTTP listener on the service thread.
     public init(
         extraCAFile: String? = nil,
         proxy: Proxy? = nil,
         noProxy: [String] = [],
         maxMessageBytes: Int = 16 * 1024 * 1024,
         handshakeTimeout: Duration = .seconds(20),
-        closeTimeout: Duration = .seconds(1)
+        closeTimeout: Duration = .seconds(1),
+        httpListener: HTTPListener? = nil
     ) {
         self.extraCAFile = extraCAFile
         self.proxy = proxy
@@ -90,6 +96,7 @@ public struct WebSocketTransportConfiguration: Sendable {
         self.maxMessageBytes = maxMessageBytes
         self.handshakeTimeout = handshakeTimeout
         self.closeTimeout = closeTimeout
+        self.httpListener = httpListener
     }
 
     /// Builds a configuration from proxy environment variables, with all other settings at their defaults.

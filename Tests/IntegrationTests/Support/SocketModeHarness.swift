@@ -47,11 +47,13 @@ final class SocketModeHarness: Sendable {
         socketMode: SocketModeConfiguration = SocketModeHarness.fastSocketMode(),
         handler: RecordingHandler = RecordingHandler(),
         caFile: String? = nil,
-        appToken: String = "xapp-test-harness"
+        appToken: String = "xapp-test-harness",
+        httpListener: HTTPListener? = nil
     ) async throws {
         simulator = try await SlackSimulator.start(configuration: simulatorConfiguration)
         var webSocketConfiguration = WebSocketTransportConfiguration()
         webSocketConfiguration.extraCAFile = caFile
+        webSocketConfiguration.httpListener = httpListener
         transport = try WebSocketTransport(configuration: webSocketConfiguration, logger: Self.quietLogger)
         curl = try CurlMultiDriver(configuration: CurlMultiDriver.Configuration(extraCABundlePath: caFile), logger: Self.quietLogger)
         var apiConfiguration = SlackWebAPI.Configuration()
