@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import VigilCore
 
 /// `vigil` — the Slack worker for operations teams.
@@ -34,6 +36,16 @@ func bootstrapLogging(level: Logger.Level) -> Logger {
     return logger
 }
 
+/// Bootstraps swift-metrics once, in the executable, when the metrics endpoint is configured: every metric then
+/// records into the returned registry, which the metrics page renders. Without `metrics.listen` nothing is
+/// bootstrapped (metrics go to swift-metrics' no-op backend) and `nil` is returned.
+func bootstrapMetrics(_ configuration: DaemonConfiguration) -> PrometheusCollectorRegistry? {
+    guard configuration.metrics != nil else { return nil }
+    let registry = PrometheusCollectorRegistry()
+    MetricsSystem.bootstrap(MetricsPage.factory(registry: registry))
+    return registry
+}
+
 /// Loads the configuration or exits 78 with every problem listed (never a token).
 func loadConfiguration(_ options: ConfigOptions, environment: [String: String]) async -> DaemonConfiguration {
     do {
@@ -53,11 +65,14 @@ struct Run: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let configuration = await loadConfiguration(options, environment: environment)
         let logger = bootstrapLogging(level: configuration.logLevel)
+        let metricsRegistry = bootstrapMetrics(configuration)
         logger.info("starting", metadata: [
             "vigil.workspaces": "\(configuration.workspaces.count)", "vigil.state_dir": "\(configuration.stateDirectory)",
         ])
         do {
-            switch try await VigilApplication(configuration: configuration, environment: environment, logger: logger).run() {
+            let application = VigilApplication(
+                configuration: configuration, environment: environment, logger: logger, metricsRegistry: metricsRegistry)
+            switch try await application.run() {
             case .stopped:
                 logger.info("stopped")
             case .noWorkspaceLeft(let reason):

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SlackSimulator
 import Testing
 import VigilCore
@@ -35,6 +36,67 @@ struct VigilProcessTests {
             #expect(closed.clientCloseCode == 1000, "closed with a close frame")
         }
         #expect(!result.stderr.contains("xoxb-test-process") && !result.stderr.contains("xapp-test-process"))
+        await simulator.shutdown()
+        try? FileManager.default.removeItem(atPath: state)
+    }
+
+    @Test func servesMetricsOnTheAddressFromTheEnvironment() async throws {
+        let simulator = try await SlackSimulator.start()
+        let state = try temporaryDirectory()
+        let port = try LoopbackSocket.freePort()
+        var environment = environment(simulator, stateDirectory: state)
+        environment["VIGIL_METRICS_LISTEN"] = "127.0.0.1:\(port)"
+        let vigil = try VigilProcess(arguments: ["run"], environment: environment)
+        _ = try await simulator.waitForLiveConnections(count: 2, timeout: .seconds(30))
+        for index in 0..<5 {
+            try simulator.sendEventsAPI(event: SocketModeHarness.humanMessage(index))
+        }
+        _ = try await simulator.waitForAcknowledgedEnvelopes(count: 5, timeout: .seconds(15))
+
+        let curl = try CurlMultiDriver(logger: SocketModeHarness.quietLogger)
+        // Vigil records the gauge when it reads `hello`, a moment after the simulator counts the connection live.
+        var exposition = MetricsExposition("")
+        let deadline = ContinuousClock.now + .seconds(15)
+        repeat {
+            let response = try await curl.perform(HTTPRequest(url: "http://127.0.0.1:\(port)/metrics"))
+            #expect(response.status == 200)
+            #expect(response[header: "content-type"] == "text/plain; version=0.0.4; charset=utf-8")
+            exposition = MetricsExposition(String(decoding: response.body, as: UTF8.self))
+            if exposition.value(#"vigil_socket_connections_live{workspace="default"}"#) == 2,
+                exposition.value(#"vigil_envelopes_acked_total{workspace="default"}"#) == 5
+            {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        } while ContinuousClock.now < deadline
+        #expect(exposition.value(#"vigil_envelopes_received_total{workspace="default"}"#) == 5, "\(exposition.text)")
+        #expect(exposition.value(#"vigil_envelopes_acked_total{workspace="default"}"#) == 5)
+        #expect(exposition.value(#"vigil_socket_connections_live{workspace="default"}"#) == 2)
+        #expect(exposition.text.contains("# TYPE vigil_ack_latency_seconds histogram"))
+        #expect(exposition.value(#"vigil_ack_latency_seconds_count{workspace="default"}"#) == 5)
+        #expect(!exposition.text.contains("xoxb-test-process") && !exposition.text.contains("xapp-test-process"))
+        await curl.shutdown()
+
+        kill(vigil.process.processIdentifier, SIGTERM)
+        let result = try await vigil.finish(within: .seconds(10))
+        #expect(result.status == 0, "stderr: \(result.stderr.suffix(2_000))")
+        #expect(result.stderr.contains("serving metrics"))
+        await simulator.shutdown()
+        try? FileManager.default.removeItem(atPath: state)
+    }
+
+    @Test func aMetricsPortInUseStopsTheStartNamingTheAddress() async throws {
+        let simulator = try await SlackSimulator.start()
+        let state = try temporaryDirectory()
+        let taken = try LoopbackSocket(listening: true)
+        defer { taken.close() }
+        var environment = environment(simulator, stateDirectory: state)
+        environment["VIGIL_METRICS_LISTEN"] = "127.0.0.1:\(taken.port)"
+        let vigil = try VigilProcess(arguments: ["run"], environment: environment)
+        let result = try await vigil.finish(within: .seconds(30))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot listen on 127.0.0.1:\(taken.port): Address already in use"),
+                "stderr: \(result.stderr.suffix(2_000))")
         await simulator.shutdown()
         try? FileManager.default.removeItem(atPath: state)
     }

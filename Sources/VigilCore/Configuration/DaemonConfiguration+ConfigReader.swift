@@ -18,6 +18,7 @@ extension DaemonConfiguration {
         ["state_directory"]: "VIGIL_STATE_DIR",
         ["connections"]: "VIGIL_CONNECTIONS",
         ["ca_file"]: "VIGIL_CA_FILE",
+        ["metrics", "listen"]: "VIGIL_METRICS_LISTEN",
         ["workspaces", "0", "api_url"]: "SLACK_API_URL",
         ["workspaces", "0", "app_token"]: "SLACK_APP_TOKEN",
         ["workspaces", "0", "bot_token"]: "SLACK_BOT_TOKEN",
@@ -35,7 +36,7 @@ extension DaemonConfiguration {
     ///
     /// Sources, highest precedence first:
     /// 1. the environment variables of the existing contract (`VIGIL_LOG_LEVEL`, `VIGIL_STATE_DIR`,
-    ///    `VIGIL_CONNECTIONS`, `VIGIL_CA_FILE`, and for the first workspace `SLACK_API_URL`, `SLACK_APP_TOKEN`,
+    ///    `VIGIL_CONNECTIONS`, `VIGIL_CA_FILE`, `VIGIL_METRICS_LISTEN`, and for the first workspace `SLACK_API_URL`, `SLACK_APP_TOKEN`,
     ///    `SLACK_BOT_TOKEN`; `VIGIL_ALERT_CHANNELS` adds channels to the first workspace); an empty variable counts
     ///    as unset;
     /// 2. for tokens, `$CREDENTIALS_DIRECTORY/<credential name>` (systemd `LoadCredential=`), then the
@@ -125,7 +126,8 @@ extension DaemonConfiguration {
         let connections = scope.integer(
             "connections", in: 1...10, default: 2, why: " (Slack allows 10 connections per app)", &diagnostics)
         var metrics: MetricsConfiguration?
-        if let node = scope.node("metrics"), !node.isNull {
+        // The section, or VIGIL_METRICS_LISTEN alone, turns the endpoint on.
+        if environment["VIGIL_METRICS_LISTEN"] != nil || scope.node("metrics").map({ !$0.isNull }) == true {
             let metricsScope = scope.child("metrics")
             if let listen = metricsScope.requiredText(
                 "listen", what: "the address to serve metrics on, such as 127.0.0.1:9464", &diagnostics)

@@ -14,7 +14,7 @@ import Logging
 /// | `state_directory` | path | `$STATE_DIRECTORY`, else `./.vigil` | `VIGIL_STATE_DIR` | folder of the embedded database |
 /// | `ca_file` | path | none | `VIGIL_CA_FILE` | extra PEM CA bundle for HTTPS and WSS |
 /// | `connections` | 1–10 | 2 | `VIGIL_CONNECTIONS` | Socket Mode connections per workspace |
-/// | `metrics` | section | none | – | see ``MetricsConfiguration`` |
+/// | `metrics` | section | none | `VIGIL_METRICS_LISTEN` (for `metrics.listen`) | see ``MetricsConfiguration`` |
 /// | `workspaces` | list | one workspace from the environment | – | see ``WorkspaceConfiguration`` |
 /// | `limits` | section | defaults | – | see ``LimitsConfiguration`` |
 /// | `runbooks` | list | `[]` | – | see ``RunbookRuleConfiguration`` and ``ProbeConfiguration`` |

@@ -2,7 +2,7 @@
 ///
 /// | key | type | default | meaning |
 /// |---|---|---|---|
-/// | `listen` | `host:port` | required in the section | `127.0.0.1:9464` or `[::1]:9464` |
+/// | `listen` | `host:port` | required in the section | `127.0.0.1:9464` or `[::1]:9464`; `VIGIL_METRICS_LISTEN` wins and turns the endpoint on without the section |
 ///
 /// Only loopback addresses are accepted: the metrics name channels, incidents and workspaces and carry no
 /// authentication, so a scraper on another machine should reach them through a tunnel or a reverse proxy.

@@ -4,12 +4,14 @@ import FoundationEssentials
 import Foundation
 #endif
 import Logging
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
 /// Assembles and runs the worker from a validated configuration: one libwebsockets transport and one libcurl
 /// driver for the process, one store, and per workspace a Web API client, Socket Mode connections and the alert
-/// pipeline, all under one `ServiceGroup` that stops on SIGTERM/SIGINT.
+/// pipeline, all under one `ServiceGroup` that stops on SIGTERM/SIGINT. With `metrics.listen` configured, the
+/// transport's service thread also serves the metrics page (``MetricsPage``) on that loopback address.
 public struct VigilApplication: Sendable {
     /// How a run ended, for the process's exit code.
     public enum Outcome: Sendable, Equatable {
@@ -22,11 +24,25 @@ public struct VigilApplication: Sendable {
     private let configuration: DaemonConfiguration
     private let environment: [String: String]
     private let logger: Logger
+    private let metricsRegistry: PrometheusCollectorRegistry?
 
-    public init(configuration: DaemonConfiguration, environment: [String: String], logger: Logger) {
+    /// Creates the application.
+    /// - Parameters:
+    ///   - configuration: The validated configuration.
+    ///   - environment: The process environment (proxy variables, systemd's `NOTIFY_SOCKET`).
+    ///   - logger: The root logger.
+    ///   - metricsRegistry: The registry behind the process's `MetricsSystem` (bootstrapped by the executable);
+    ///     the metrics page is served only when this and `configuration.metrics` are both set.
+    public init(
+        configuration: DaemonConfiguration,
+        environment: [String: String],
+        logger: Logger,
+        metricsRegistry: PrometheusCollectorRegistry? = nil
+    ) {
         self.configuration = configuration
         self.environment = environment
         self.logger = logger
+        self.metricsRegistry = metricsRegistry
     }
 
     /// Runs until a signal (or `shutdown` trigger) stops it.
@@ -36,7 +52,22 @@ public struct VigilApplication: Sendable {
     public func run(signals: [UnixSignal] = [.sigterm, .sigint], health: HealthBoard = HealthBoard()) async throws -> Outcome {
         var webSocketConfiguration = try WebSocketTransportConfiguration.fromEnvironment(environment)
         webSocketConfiguration.extraCAFile = configuration.caFile
+        if let metrics = configuration.metrics {
+            if let metricsRegistry {
+                let page = MetricsPage(registry: metricsRegistry)
+                webSocketConfiguration.httpListener = HTTPListener(address: metrics.host, port: metrics.port) { path in
+                    page.page(for: path)
+                }
+            } else {
+                logger.warning("metrics.listen is set but no metrics registry was given; not serving metrics")
+            }
+        }
         let transport = try WebSocketTransport(configuration: webSocketConfiguration, logger: logger)
+        if let metrics = configuration.metrics, let port = transport.httpListenPort {
+            logger.info("serving metrics", metadata: [
+                "vigil.metrics_url": "http://\(WebSocketTransport.hostPort(metrics.host, port))/metrics",
+            ])
+        }
         let curl = try CurlMultiDriver(configuration: CurlMultiDriver.Configuration(extraCABundlePath: configuration.caFile), logger: logger)
         defer {
             // Both C threads stop on their own threads; these calls only wait for that.

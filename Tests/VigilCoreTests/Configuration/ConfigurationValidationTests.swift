@@ -34,6 +34,12 @@ struct ConfigurationValidationTests {
         Case(yaml: "metrics:\n  listen: localhost:9464\n", key: "metrics.listen", mentions: "not a host name"),
         Case(yaml: "metrics:\n  listen: 127.0.0.1\n", key: "metrics.listen", mentions: "host:port"),
         Case(yaml: "metrics: {}\n", key: "metrics.listen", mentions: "required"),
+        Case(
+            yaml: "", environment: ["VIGIL_METRICS_LISTEN": "0.0.0.0:9464"], key: "VIGIL_METRICS_LISTEN",
+            mentions: "loopback"),
+        Case(
+            yaml: "metrics:\n  listen: 127.0.0.1:9464\n", environment: ["VIGIL_METRICS_LISTEN": "192.168.1.5:9464"],
+            key: "VIGIL_METRICS_LISTEN", mentions: "loopback"),
         Case(yaml: "connections: 0\n", key: "connections", mentions: "from 1 to 10"),
         Case(yaml: "connections: 11\n", key: "connections", mentions: "from 1 to 10"),
         Case(yaml: "connections: [2]\n", key: "connections", mentions: "must be a single value"),

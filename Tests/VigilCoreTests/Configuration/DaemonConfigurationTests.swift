@@ -272,6 +272,18 @@ struct DaemonConfigurationTests {
         }
     }
 
+    @Test func metricsListenFromTheEnvironmentEnablesAndOverridesTheEndpoint() async throws {
+        try await ConfigurationSandbox.with { sandbox in
+            let enabled = try await sandbox.load(nil, environment: ["VIGIL_METRICS_LISTEN": "127.0.0.1:9555"])
+            #expect(enabled.metrics == MetricsConfiguration(host: "127.0.0.1", port: 9555))
+            let overridden = try await sandbox.load(
+                "metrics:\n  listen: 127.0.0.1:9464\n", environment: ["VIGIL_METRICS_LISTEN": " [::1]:9465 "])
+            #expect(overridden.metrics == MetricsConfiguration(host: "::1", port: 9465))
+            let unset = try await sandbox.load(nil, environment: ["VIGIL_METRICS_LISTEN": ""])
+            #expect(unset.metrics == nil, "an empty variable counts as unset")
+        }
+    }
+
     @Test func environmentOnlyKeepsTheOldVariableNamesInErrors() async throws {
         try await ConfigurationSandbox.with { sandbox in
             let errors = await sandbox.problems(nil, credentials: nil)
