@@ -5,6 +5,7 @@ import Foundation
 #endif
 import Logging
 import Metrics
+import Synchronization
 
 /// Watches one workspace's alert channels: recognises monitoring-bot posts, records them as incidents, and answers
 /// each new alert with one investigation reply in its thread.
@@ -29,7 +30,11 @@ public actor AlertChannelMonitor {
     private let logger: Logger
     private let now: @Sendable () -> Date
 
-    private var watched: Set<String> = []
+    private var watched: Set<String> = [] {
+        didSet { watchedSnapshot.withLock { $0 = watched } }
+    }
+    /// A copy of ``watched`` readable without awaiting the actor (the router filters every envelope with it).
+    private nonisolated let watchedSnapshot = Mutex<Set<String>>([])
     /// Channels whose storm summary is being posted or updated right now, and whether another update is due.
     private var stormUpdates: [String: Bool] = [:]
 
@@ -83,6 +88,11 @@ public actor AlertChannelMonitor {
 
     /// The channels watched now.
     public var watchedChannels: Set<String> { watched }
+
+    /// Whether `channel` is watched, without awaiting the actor.
+    public nonisolated func isWatched(_ channel: String) -> Bool {
+        watchedSnapshot.withLock { $0.contains(channel) }
+    }
 
     // MARK: - Messages
 

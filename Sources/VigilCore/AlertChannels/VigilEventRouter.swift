@@ -66,6 +66,13 @@ public struct VigilEventRouter: SocketModeEnvelopeHandler {
             logger.debug("event type not handled", metadata: ["slack.event_type": "\(envelope.eventType ?? "-")"])
             return
         }
+        // Most traffic is chatter in channels Vigil does not watch: skip it before decoding or touching the store.
+        // DMs (D…) and mentions (their own app_mention event) are still handled.
+        if envelope.eventType == "message", let channel = envelope.eventChannel, !channel.hasPrefix("D"),
+           !alerts.isWatched(channel)
+        {
+            return
+        }
         if let eventID = envelope.eventID {
             guard try await store.markEventProcessed(workspace: workspace, eventID: eventID, at: now()) else {
                 logger.info("event already handled before a restart; dropped", metadata: [

@@ -23,6 +23,8 @@ public struct EnvelopeHeader: Sendable, Equatable {
     public var teamID: Range<Int>?
     /// `payload.event.type` (events_api).
     public var eventType: Range<Int>?
+    /// `payload.event.channel` (events_api), so uninteresting channels can be skipped without decoding.
+    public var eventChannel: Range<Int>?
     /// `payload.type` (interactive: `block_actions`, `view_submission`, …).
     public var payloadType: Range<Int>?
 
@@ -246,6 +248,10 @@ extension EnvelopeHeader {
                 if isString, keyEquals(key, "type") {
                     header.eventType = scanString()
                     return header.eventType != nil
+                }
+                if isString, keyEquals(key, "channel") {
+                    header.eventChannel = scanString()
+                    return header.eventChannel != nil
                 }
             case .other:
                 break

@@ -30,6 +30,8 @@ public struct InboundEnvelope: Sendable {
     public var teamID: String?
     /// `payload.event.type` for Events API envelopes (`message`, `app_mention`, …).
     public var eventType: String?
+    /// `payload.event.channel` for Events API envelopes.
+    public var eventChannel: String?
     /// `payload.type` for interactive envelopes (`block_actions`, `view_submission`, …).
     public var payloadType: String?
     public var retryAttempt: Int
@@ -49,6 +51,7 @@ public struct InboundEnvelope: Sendable {
         eventID: String? = nil,
         teamID: String? = nil,
         eventType: String? = nil,
+        eventChannel: String? = nil,
         payloadType: String? = nil,
         retryAttempt: Int = 0,
         retryReason: String? = nil,
@@ -62,6 +65,7 @@ public struct InboundEnvelope: Sendable {
         self.eventID = eventID
         self.teamID = teamID
         self.eventType = eventType
+        self.eventChannel = eventChannel
         self.payloadType = payloadType
         self.retryAttempt = retryAttempt
         self.retryReason = retryReason

@@ -219,6 +219,7 @@ final class SocketModeConnection: Sendable {
                 eventID: eventID,
                 teamID: text(header.teamID),
                 eventType: text(header.eventType),
+                eventChannel: text(header.eventChannel),
                 payloadType: text(header.payloadType),
                 retryAttempt: header.retryAttempt,
                 retryReason: text(header.retryReason),
