@@ -7,10 +7,16 @@ import Testing
 /// that first).
 @Suite(.serialized)
 struct DemoCommandTests {
+    /// The `vigil` built with these tests: next to the test binary (whatever the build configuration), else
     /// `<repository>/.build/debug/vigil`, found from this file's path.
-    static let executable = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".build/debug/vigil")
+    static let executable: URL = {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("vigil")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+        return URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/vigil")
+    }()
 
     @Test(.timeLimit(.minutes(2)))
     func demoPlaysTheDayAndExitsZero() async throws {
