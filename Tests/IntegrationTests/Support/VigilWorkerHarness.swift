@@ -222,8 +222,12 @@ final class VigilWorkerHarness: Sendable {
     /// Waits until the worker finished handling the event of the message `ts` (the router's "event handled").
     @discardableResult
     func waitUntilHandled(_ ts: String, outcome: String? = nil, timeout: Duration = .seconds(10)) async throws -> LogRecorder.Record {
+        // By ts, or by the event ids Slack sent for that post (a router that skips an event before decoding it
+        // only knows its id).
+        let eventIDs = Set(eventIDs(for: ts))
         let record = await logs.first(where: { record in
-            record.message == "event handled" && record.metadata["slack.ts"] == ts
+            record.message == "event handled"
+                && (record.metadata["slack.ts"] == ts || eventIDs.contains(record.metadata["slack.event_id"] ?? "-"))
                 && (outcome.map { (record.metadata["vigil.outcome"] ?? "").contains($0) } ?? true)
         }, timeout: timeout)
         guard let record else {
@@ -231,6 +235,18 @@ final class VigilWorkerHarness: Sendable {
             throw WaitFailure(description: "the worker did not finish handling the event of \(ts) as \(outcome ?? "anything") within \(timeout); handled as: \(seen)")
         }
         return record
+    }
+
+    /// The ids of every event Slack sent about the message `ts` (the post, its `app_mention`, edits of it).
+    func eventIDs(for ts: String) -> [String] {
+        simulator.sentEnvelopes().compactMap { envelope -> String? in
+            guard envelope.type == "events_api", let eventID = envelope.eventID,
+                  let object = try? JSONSerialization.jsonObject(with: Data(envelope.text.utf8)) as? [String: Any],
+                  let event = (object["payload"] as? [String: Any])?["event"] as? [String: Any]
+            else { return nil }
+            let edited = (event["message"] as? [String: Any])?["ts"] as? String
+            return event["ts"] as? String == ts || edited == ts ? eventID : nil
+        }
     }
 
     /// The event id and inner event JSON Slack sent for the message `ts` (to redeliver it).
