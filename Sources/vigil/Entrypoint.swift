@@ -11,7 +11,7 @@ struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "A self-hosted Slack worker that investigates alerts in their threads.",
-        subcommands: [Run.self, Check.self],
+        subcommands: [Run.self, Check.self, Demo.self],
         defaultSubcommand: Run.self
     )
 }
@@ -106,3 +106,17 @@ struct Check: AsyncParsableCommand {
     }
 }
 
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Play a scripted day in an alert channel against the bundled Slack simulator (no tokens needed).")
+
+    @Option(name: .long, help: "Log level of the worker during the demo.")
+    var logLevel: String = "warning"
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .warning
+        let logger = bootstrapLogging(level: level)
+        let succeeded = try await DemoScript(logger: logger).run { line in print(line) }
+        if !succeeded { throw ExitCode.failure }
+    }
+}

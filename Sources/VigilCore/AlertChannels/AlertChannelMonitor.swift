@@ -37,6 +37,17 @@ public actor AlertChannelMonitor {
     private nonisolated let watchedSnapshot = Mutex<Set<String>>([])
     /// Channels whose storm summary is being posted or updated right now, and whether another update is due.
     private var stormUpdates: [String: Bool] = [:]
+    /// The check results of each open incident's latest investigation, so the message updated on resolution keeps
+    /// its *Checks* section (dropped when the incident resolves; lost on restart).
+    private var latestProbeResults: [Int64: [ProbeResult]] = [:]
+    /// New incidents whose investigation is being gathered or posted, with the resolution that arrived meanwhile
+    /// (if any): that resolution found no message to update, so it is finished once the investigation is posted.
+    private var investigationsInFlight: [Int64: PendingResolution?] = [:]
+
+    private struct PendingResolution: Sendable {
+        var incident: Incident
+        var alert: Alert
+    }
 
     /// - Parameters:
     ///   - workspace: the team id; every stored row carries it.
@@ -145,7 +156,17 @@ public actor AlertChannelMonitor {
         case .opened(let incident):
             metadata["vigil.incident"] = "\(incident.id)"
             logger.info("new alert", metadata: metadata)
-            try await investigateNew(incident, alert: alert)
+            investigationsInFlight[incident.id] = .some(nil)
+            do {
+                try await investigateNew(incident, alert: alert)
+            } catch {
+                investigationsInFlight[incident.id] = nil
+                throw error
+            }
+            if case .some(.some(let pending)) = investigationsInFlight.removeValue(forKey: incident.id) {
+                // Resolved while being investigated (a quick flap, slow probes): finish that resolution now.
+                try await updateResolvedInvestigation(pending.incident, alert: pending.alert)
+            }
         case .repeated(let incident):
             metadata["vigil.incident"] = "\(incident.id)"
             logger.info("alert repeated while its incident is open", metadata: metadata)
@@ -228,6 +249,14 @@ public actor AlertChannelMonitor {
     /// Gathers the facts for `incident` and returns them (used by investigations and by conversation answers).
     public func facts(for incident: Incident, alert: Alert, flapping: InvestigationFacts.Flapping? = nil,
                       runProbes: Bool) async throws -> InvestigationFacts {
+        var flapping = flapping
+        if flapping == nil, incident.flappingFlaggedAt != nil {
+            // An update of a message that flagged flapping keeps saying so.
+            let flap = try await store.flapping(workspace: workspace, identity: incident.identity,
+                                                window: settings.flappingWindow, threshold: settings.flappingThreshold,
+                                                now: now())
+            flapping = InvestigationFacts.Flapping(transitions: flap.transitions, window: settings.flappingWindow, isFlapping: true)
+        }
         let history = try await store.history(workspace: workspace, identity: incident.identity, now: now())
         let related = try await store.relatedIncidents(workspace: workspace, around: incident, within: settings.relatedWindow)
         let plan = RunbookPlan(alert: alert, rules: settings.runbooks)
@@ -250,6 +279,10 @@ public actor AlertChannelMonitor {
         defer { Counter(label: "vigil_investigations_total", dimensions: [("outcome", outcome)]).increment() }
         let facts = try await facts(for: incident, alert: alert, flapping: flapping, runProbes: true)
         outcome = facts.probeResults.contains { !$0.outcome.isSuccess } ? "posted_with_failed_checks" : "posted"
+        latestProbeResults[incident.id] = facts.probeResults
+        if latestProbeResults.count > 512, let oldest = latestProbeResults.keys.min() {
+            latestProbeResults[oldest] = nil  // incidents whose source never sends a resolution
+        }
         let message = InvestigationMessage.investigation(facts, options: options())
         if !postAsReply, let ts = incident.investigationTS {
             try await slack.update(channel: incident.channel, ts: ts, text: message.text, blocks: message.blocks)
@@ -264,13 +297,32 @@ public actor AlertChannelMonitor {
     private func announceResolution(_ incident: Incident, alert: Alert, duration: Duration, resolvedBy: String) async throws {
         var resolved = incident
         if resolved.resolvedBy == nil { resolved.resolvedBy = resolvedBy }
-        let facts = try await facts(for: resolved, alert: alert, runProbes: false)
         do {
             try await slack.react(channel: incident.channel, ts: incident.rootTS, name: "white_check_mark")
         } catch {
             logger.warning("could not add the ✅ reaction: \(error)", metadata: ["vigil.incident": "\(incident.id)"])
         }
-        guard let investigationTS = incident.investigationTS else { return }
+        if resolved.investigationTS == nil, investigationsInFlight[incident.id] != nil {
+            // The investigation is not posted yet; the code posting it finishes this resolution.
+            investigationsInFlight[incident.id] = .some(PendingResolution(incident: resolved, alert: alert))
+            return
+        }
+        try await updateResolvedInvestigation(resolved, alert: alert)
+    }
+
+    /// Posts the resolution note in the alert's thread and updates the investigation message to its resolved form;
+    /// nothing when the incident was never investigated (silenced, storm, flapping).
+    private func updateResolvedInvestigation(_ incident: Incident, alert: Alert) async throws {
+        var investigationTS = incident.investigationTS
+        if investigationTS == nil {
+            investigationTS = try await store.incident(id: incident.id)?.investigationTS
+        }
+        guard let investigationTS else {
+            latestProbeResults[incident.id] = nil
+            return
+        }
+        var facts = try await facts(for: incident, alert: alert, runProbes: false)
+        facts.probeResults = latestProbeResults.removeValue(forKey: incident.id) ?? []
         let options = options()
         _ = try await slack.post(channel: incident.channel, text: InvestigationMessage.resolutionNote(facts, options: options),
                                  blocks: nil, threadTS: incident.rootTS, priority: .statusUpdate)

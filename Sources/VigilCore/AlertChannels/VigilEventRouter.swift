@@ -92,11 +92,26 @@ public struct VigilEventRouter: SocketModeEnvelopeHandler {
         let message = body.payload.event
         if envelope.eventType == "app_mention" {
             await conversations?.handleMessage(message, isMention: true)
+            logHandled(envelope, channel: message.channel, ts: message.ts, outcome: "mention")
             return
         }
         let classification = await alerts.handle(message)
         if case .humanMessage = classification, message.channelType == "im" || message.channel?.hasPrefix("D") == true {
             await conversations?.handleMessage(message, isMention: false)
         }
+        logHandled(envelope, channel: message.channel, ts: message.message?.ts ?? message.ts, outcome: "\(classification)")
+    }
+
+    /// The end of one event's handling (debug level): what it was taken for. Operators read it when asking "why
+    /// did Vigil not answer this post?"; the integration tests and `vigil demo` wait for it.
+    /// - Parameters:
+    ///   - channel: the event's channel.
+    ///   - ts: the post the event is about (for an edit, the edited post).
+    ///   - outcome: what the event was taken for (a ``MessageClassification`` description, `mention`, …).
+    private func logHandled(_ envelope: InboundEnvelope, channel: String?, ts: String?, outcome: String) {
+        logger.debug("event handled", metadata: [
+            "slack.event_id": "\(envelope.eventID ?? "-")", "slack.channel": "\(channel ?? "-")",
+            "slack.ts": "\(ts ?? "-")", "vigil.outcome": "\(outcome)",
+        ])
     }
 }

@@ -1,0 +1,308 @@
+import Foundation
+import SlackSimulator
+import Testing
+import VigilCore
+
+/// The alert-channel pipeline and the conversation layer end to end: the real worker (``VigilApplication``: shim,
+/// libcurl, store, monitor, router, conversations) against the Slack simulator on 127.0.0.1.
+///
+/// "Nothing happened" is asserted after the router's "event handled" record for that very post, never after a
+/// sleep; every other wait is resumed by the simulator when the expected call arrives.
+@Suite(.serialized)
+struct AlertChannelTests {
+    typealias Harness = VigilWorkerHarness
+
+    // MARK: - Alerts
+
+    @Test(.timeLimit(.minutes(2)))
+    func botPostInWatchedChannelGetsOneInvestigationReply() async throws {
+        try await Harness.run { harness in
+            let ts = try harness.postAlert(TestAlerts.alertmanager("HighMemoryUsage", severity: "critical"))
+            let replies = try await harness.waitForReplies(thread: ts, timeout: .seconds(5))
+            let text = replies[0].allText
+            #expect(text.contains("HighMemoryUsage"))
+            #expect(text.contains("firing"))
+            #expect(text.contains("critical"))
+            #expect(harness.incidentID(of: replies[0]) != nil)
+            try await harness.waitUntilHandled(ts, outcome: "new alert post")
+            #expect(try harness.vigilReplies(thread: ts).count == 1)
+            #expect(try harness.vigilPosts().isEmpty)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func personsPostIsLeftAlone() async throws {
+        try await Harness.run { harness in
+            let ts = try harness.simulator.postAsUser(channel: Harness.alerts, user: Harness.alice,
+                                                      text: "[FIRING:1] is anyone looking at the database?")
+            try await harness.waitUntilHandled(ts, outcome: "human message")
+            #expect(harness.simulator.calls(method: "chat.postMessage").isEmpty)
+            #expect(harness.simulator.calls(method: "reactions.add").isEmpty)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func botPostInUnwatchedChannelIsLeftAlone() async throws {
+        try await Harness.run { harness in
+            let ts = try harness.postAlert(TestAlerts.alertmanager("HighMemoryUsage"), in: Harness.ops)
+            try await harness.waitUntilHandled(ts, outcome: "channel not watched")
+            #expect(harness.simulator.calls(method: "chat.postMessage").isEmpty)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func vigilsOwnPostsAreLeftAlone() async throws {
+        var simulator = SlackSimulator.Configuration()
+        simulator.echoBotPostsAsEvents = true  // Slack echoes an app's own posts to it
+        try await Harness.run(simulator: simulator) { harness in
+            // An alert-looking top-level post by Vigil's own bot user.
+            let own = try harness.postAlert(
+                #"{"user":"U0SIMBOT","bot_id":"B0SIMBOT","app_id":"A0SIMAPP","text":"[FIRING:1] LooksLikeAnAlert (db-01)"}"#)
+            try await harness.waitUntilHandled(own, outcome: "own message")
+            #expect(harness.simulator.calls(method: "chat.postMessage").isEmpty)
+
+            // The echo of Vigil's own investigation reply.
+            let alert = try harness.postAlert(TestAlerts.alertmanager("HighMemoryUsage"))
+            let replies = try await harness.waitForReplies(thread: alert)
+            try await harness.waitUntilHandled(replies[0].ts, outcome: "own message")
+            #expect(try harness.vigilReplies(thread: alert).count == 1)
+            #expect(harness.okCalls("chat.postMessage").count == 1)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func redeliveredEventIsAnsweredOnce() async throws {
+        try await Harness.run { harness in
+            let ts = try harness.postAlert(TestAlerts.alertmanager("HighMemoryUsage"))
+            try await harness.waitForReplies(thread: ts)
+            let (eventID, event) = try harness.sentEvent(for: ts)
+            try harness.simulator.sendEventsAPI(event: event, eventID: eventID, retryAttempt: 1)
+            let dropped = await harness.logs.first("redelivered event already dispatched", ["slack.event_id": eventID])
+            #expect(dropped != nil)
+            #expect(try harness.vigilReplies(thread: ts).count == 1)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func eventRedeliveredAfterRestartIsAnsweredOnce() async throws {
+        try await Harness.run { harness in
+            let ts = try harness.postAlert(TestAlerts.alertmanager("HighMemoryUsage"))
+            try await harness.waitForReplies(thread: ts)
+            let (eventID, event) = try harness.sentEvent(for: ts)
+
+            try await harness.stopWorker()
+            try await harness.startWorker()
+            try harness.simulator.sendEventsAPI(event: event, eventID: eventID, retryAttempt: 2)
+            let dropped = await harness.logs.first("event already handled before a restart", ["slack.event_id": eventID])
+            #expect(dropped != nil)
+            #expect(try harness.vigilReplies(thread: ts).count == 1)
+            #expect(harness.okCalls("chat.postMessage").count == 1)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func resolvingEditAddsCheckmarkAndNoteWithoutNewInvestigation() async throws {
+        let kernel = RunbookRuleConfiguration(
+            name: "hosts",
+            probes: [ProbeConfiguration(name: "kernel", action: .command(executable: "/bin/uname", arguments: ["-s"]))])
+        try await Harness.run(runbooks: [kernel]) { harness in
+            let ts = try harness.postAlert(TestAlerts.alertmanager("HighMemoryUsage"))
+            let investigation = try await harness.waitForReplies(thread: ts)[0]
+            try harness.simulator.editMessage(channel: Harness.alerts, ts: ts,
+                                              fieldsJSON: TestAlerts.alertmanagerResolvedEdit("HighMemoryUsage"))
+            try await harness.waitForCheckmark(on: ts)
+            let replies = try await harness.waitForReplies(thread: ts, count: 2)
+            #expect(replies[1].allText.contains("Resolved"))
+            #expect(investigation.allText.contains("Linux"))
+            try await harness.waitForUpdates(of: investigation.ts)
+            let updated = try #require(harness.simulator.message(channel: Harness.alerts, ts: investigation.ts)).allText
+            #expect(updated.contains("HighMemoryUsage — resolved"))
+            #expect(updated.contains("Linux"), "the resolved investigation keeps its check output")
+            try await harness.waitUntilHandled(ts, outcome: "edit of bot post")
+            #expect(try harness.vigilReplies(thread: ts).count == 2)
+            #expect(try harness.vigilPosts().isEmpty)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func flappingAlertIsFlaggedOnceAndNotReinvestigated() async throws {
+        // Default tuning: flapping at 4 firing↔resolved flips within an hour.
+        try await Harness.run { harness in
+            var firings: [String] = []
+            for round in 1...5 {
+                let firing = try harness.postAlert(TestAlerts.alertmanager("DiskLatency"))
+                firings.append(firing)
+                if round <= 3 {
+                    let investigation = try await harness.waitForReplies(thread: firing)[0]
+                    #expect(investigation.allText.contains("Flapping") == (round == 3), "round \(round)")
+                } else {
+                    // The flapping decision is logged inside the handling the router reports as done.
+                    try await harness.waitUntilHandled(firing, outcome: "new alert post")
+                    #expect(harness.logs.records("flapping alert already flagged").count == round - 3)
+                    #expect(try harness.vigilReplies(thread: firing).isEmpty, "round \(round)")
+                }
+                let resolved = try harness.postAlert(TestAlerts.alertmanager("DiskLatency", status: "RESOLVED"))
+                try await harness.waitForCheckmark(on: firing)
+                try await harness.waitUntilHandled(resolved)
+                if round == 3 {
+                    let flagged = try #require(try harness.vigilReplies(thread: firing).first)
+                    try await harness.waitForUpdates(of: flagged.ts)
+                    let updated = try #require(harness.simulator.message(channel: Harness.alerts, ts: flagged.ts)).allText
+                    #expect(updated.contains("DiskLatency — resolved"))
+                    #expect(updated.contains("Flapping"), "the resolved investigation still says it was flapping")
+                }
+            }
+            #expect(harness.logs.records("flapping alert already flagged").count == 2)
+            let flagged = try harness.simulator.messages(in: Harness.alerts)
+                .filter { harness.isVigil($0) && $0.allText.contains("Flapping") }
+            #expect(flagged.count == 1)
+            #expect(harness.okCalls("chat.postMessage").filter { $0.body.contains("Flapping") }.count == 1)
+            #expect(try firings.map { try harness.vigilReplies(thread: $0).filter { $0.allText.contains("Incident") }.count } == [1, 1, 1, 0, 0])
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func relatedAlertInAnotherWatchedChannelIsLinked() async throws {
+        try await Harness.run(alertChannels: [Harness.alerts, Harness.ops]) { harness in
+            let first = try harness.postAlert(TestAlerts.alertmanager("HighMemoryUsage", instance: "db-07:9100"))
+            try await harness.waitForReplies(thread: first)
+            let second = try harness.postAlert(TestAlerts.grafana("DiskWillFillIn4Hours", instance: "db-07:9100"),
+                                               in: Harness.ops)
+            let investigation = try await harness.waitForReplies(in: Harness.ops, thread: second)[0].allText
+            #expect(investigation.contains("Related"))
+            #expect(investigation.contains("HighMemoryUsage"))
+            #expect(investigation.contains("/archives/\(Harness.alerts)/p\(first.replacing(".", with: ""))"))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func alertStormPostsOneSummaryAndStopsPerAlertReplies() async throws {
+        try await Harness.run(limits: LimitsConfiguration(stormThreshold: 3)) { harness in
+            for index in 1...3 {
+                let ts = try harness.postAlert(TestAlerts.alertmanager("StormAlert\(index)", instance: "node-\(index):9100"))
+                try await harness.waitForReplies(thread: ts)
+            }
+            let fourth = try harness.postAlert(TestAlerts.alertmanager("StormAlert4", instance: "node-4:9100"))
+            let summary = try await harness.waitUntil("the storm summary", method: "chat.postMessage") {
+                try harness.vigilPosts().first
+            }
+            try await harness.waitUntilHandled(fourth)
+            #expect(summary.allText.contains("StormAlert4"))
+
+            for index in 5...6 {
+                let ts = try harness.postAlert(TestAlerts.alertmanager("StormAlert\(index)", instance: "node-\(index):9100"))
+                try await harness.waitForUpdates(of: summary.ts, count: index - 4)
+                try await harness.waitUntilHandled(ts)
+            }
+            #expect(try harness.vigilPosts().count == 1)
+            let updated = try #require(harness.simulator.message(channel: Harness.alerts, ts: summary.ts))
+            #expect(updated.allText.contains("StormAlert6"))
+            let replies = try harness.simulator.messages(in: Harness.alerts).filter { $0.isThreadReply && harness.isVigil($0) }
+            #expect(replies.count == 3)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func alertsPostedWhileOfflineAreCaughtUpOnceAfterRestart() async throws {
+        var simulator = SlackSimulator.Configuration()
+        simulator.maxRetries = 0  // Slack gives up on the events: only conversations.history can bring them back
+        try await Harness.run(simulator: simulator) { harness in
+            let before = try harness.postAlert(TestAlerts.alertmanager("BeforeOutage"))
+            try await harness.waitForReplies(thread: before)
+
+            try await harness.stopWorker()
+            let missed = [
+                try harness.postAlert(TestAlerts.alertmanager("MissedOne", instance: "web-01:9100")),
+                try harness.postAlert(TestAlerts.alertmanager("MissedTwo", instance: "web-02:9100")),
+            ]
+            #expect(harness.simulator.abandonedEventIDs().count == 2)
+
+            try await harness.startWorker()
+            for ts in missed {
+                let replies = try await harness.waitForReplies(thread: ts)
+                #expect(replies.count == 1)
+            }
+            #expect(try harness.vigilReplies(thread: before).count == 1)
+            let posts = harness.okCalls("chat.postMessage")
+            #expect(posts.count == 3, "\(posts.map { "\($0.params["channel"] ?? "-") \($0.params["thread_ts"] ?? "-") \($0.params["text"] ?? "")" })")
+        }
+    }
+
+    // MARK: - Conversations
+
+    @Test(.timeLimit(.minutes(2)))
+    func mentionCommandIsAnsweredInTheAlertThread() async throws {
+        try await Harness.run { harness in
+            let alert = try harness.postAlert(TestAlerts.alertmanager("HighMemoryUsage"))
+            try await harness.waitForReplies(thread: alert)
+            let question = try harness.simulator.postAsUser(channel: Harness.alerts, user: Harness.alice,
+                                                            text: "<@U0SIMBOT> status", threadTS: alert)
+            let replies = try await harness.waitForReplies(thread: alert, count: 2)
+            #expect(replies[1].ts > question)
+            #expect(replies[1].allText.contains("HighMemoryUsage"))
+            #expect(replies[1].allText.contains("incident"))
+            try await harness.waitUntilHandled(question, outcome: "mention")
+            #expect(try harness.vigilReplies(thread: alert).count == 2)
+            #expect(try harness.vigilPosts().isEmpty)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func directMessageCommandIsAnswered() async throws {
+        try await Harness.run { harness in
+            let alert = try harness.postAlert(TestAlerts.alertmanager("HighMemoryUsage"))
+            try await harness.waitForReplies(thread: alert)
+            try harness.simulator.postAsUser(channel: Harness.aliceDM, user: Harness.alice, text: "alerts")
+            let answer = try await harness.waitUntil("Vigil's answer in the DM", method: "chat.postMessage") {
+                try harness.vigilPosts(in: Harness.aliceDM).first
+            }
+            #expect(answer.allText.contains("Open incidents"))
+            #expect(answer.allText.contains("HighMemoryUsage"))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func watchCommandPersistsAcrossRestart() async throws {
+        try await Harness.run { harness in
+            let command = try harness.simulator.sendSlashCommand(command: "/vigil", text: "watch <#C0SIMOPS|ops>",
+                                                                 userID: Harness.alice, channelID: Harness.alerts)
+            let ack = try await harness.simulator.waitForAck(envelopeID: command.envelopeID)
+            #expect(ack.payloadJSON?.contains("Now watching") == true)
+
+            let first = try harness.postAlert(TestAlerts.alertmanager("OpsAlert"), in: Harness.ops)
+            try await harness.waitForReplies(in: Harness.ops, thread: first)
+
+            try await harness.stopWorker()
+            try await harness.startWorker()  // the configuration still names only #alerts
+            let second = try harness.postAlert(TestAlerts.alertmanager("OpsAlertAgain", instance: "db-02:9100"), in: Harness.ops)
+            try await harness.waitForReplies(in: Harness.ops, thread: second)
+
+            let channels = try harness.simulator.sendSlashCommand(command: "/vigil", text: "channels",
+                                                                  userID: Harness.alice, channelID: Harness.alerts)
+            let listing = try await harness.simulator.waitForAck(envelopeID: channels.envelopeID)
+            #expect(listing.payloadJSON?.contains("C0SIMOPS") == true)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func acknowledgeButtonChangesTheIncidentAndTheMessage() async throws {
+        try await Harness.run { harness in
+            let alert = try harness.postAlert(TestAlerts.alertmanager("HighMemoryUsage"))
+            let investigation = try await harness.waitForReplies(thread: alert)[0]
+            let incidentID = try #require(harness.incidentID(of: investigation))
+            try harness.simulator.sendBlockActions(
+                actionID: InvestigationMessage.ActionID.acknowledge, value: incidentID,
+                blockID: InvestigationMessage.actionsBlockID, userID: Harness.alice, channelID: Harness.alerts,
+                messageTS: investigation.ts)
+            try await harness.waitForUpdates(of: investigation.ts)
+            let updated = try #require(harness.simulator.message(channel: Harness.alerts, ts: investigation.ts))
+            #expect(updated.allText.contains("Acknowledged by <@U0SIMALICE>"))
+            #expect(!updated.allText.contains(InvestigationMessage.ActionID.acknowledge))
+
+            let status = try harness.simulator.sendSlashCommand(command: "/vigil", text: "status",
+                                                                userID: Harness.alice, channelID: Harness.alerts)
+            let ack = try await harness.simulator.waitForAck(envelopeID: status.envelopeID)
+            #expect(ack.payloadJSON?.contains("Open incidents: 1 (1 acknowledged)") == true)
+        }
+    }
+}
