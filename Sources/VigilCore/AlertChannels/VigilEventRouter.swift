@@ -71,6 +71,7 @@ public struct VigilEventRouter: SocketModeEnvelopeHandler {
         if envelope.eventType == "message", let channel = envelope.eventChannel, !channel.hasPrefix("D"),
            !alerts.isWatched(channel)
         {
+            logHandled(envelope, channel: channel, ts: nil, outcome: "\(MessageClassification.notWatched)")
             return
         }
         if let eventID = envelope.eventID {
