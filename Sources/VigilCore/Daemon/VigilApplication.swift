@@ -24,6 +24,8 @@ public struct VigilApplication: Sendable {
     private let configuration: DaemonConfiguration
     private let environment: [String: String]
     private let logger: Logger
+    /// How often each workspace re-checks its bot token with `auth.test`.
+    private let tokenCheckInterval: Duration
     private let metricsRegistry: PrometheusCollectorRegistry?
 
     /// Creates the application.
@@ -37,8 +39,10 @@ public struct VigilApplication: Sendable {
         configuration: DaemonConfiguration,
         environment: [String: String],
         logger: Logger,
-        metricsRegistry: PrometheusCollectorRegistry? = nil
+        metricsRegistry: PrometheusCollectorRegistry? = nil,
+        tokenCheckInterval: Duration = .seconds(300)
     ) {
+        self.tokenCheckInterval = tokenCheckInterval
         self.configuration = configuration
         self.environment = environment
         self.logger = logger
@@ -106,7 +110,8 @@ public struct VigilApplication: Sendable {
                             permissions: workspace.permissions,
                             approvers: workspace.approvers,
                             approvalTimeout: configuration.limits.approvalTimeout
-                        )
+                        ),
+                        tokenCheckInterval: tokenCheckInterval
                     ),
                     api: api,
                     transport: transport,
