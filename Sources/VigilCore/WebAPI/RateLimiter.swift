@@ -28,7 +28,7 @@ public struct RateLimiter<Instant: InstantProtocol>: Sendable where Instant.Dura
         public var tier3 = Budget(burst: 10, perMinute: 50)
         public var tier4 = Budget(burst: 20, perMinute: 100)
         public var postMessagePerChannel = Budget(burst: 1, interval: .seconds(1))
-        public var postMessagePerWorkspace = Budget(burst: 20, perMinute: 100)
+        public var postMessagePerWorkspace = Budget(burst: 30, perMinute: 300)
         public var enabled = true
 
         public init() {}

@@ -6,7 +6,7 @@
 /// | 2 | 20+ per minute | 5, 20/min |
 /// | 3 | 50+ per minute | 10, 50/min |
 /// | 4 | 100+ per minute | 20, 100/min |
-/// | special (`chat.postMessage`) | about 1 per second per channel | 1, 1/s per channel; 20, 100/min per workspace |
+/// | special (`chat.postMessage`) | about 1 per second per channel, "several hundred per minute" per workspace | 1, 1/s per channel; 30, 300/min per workspace |
 ///
 /// Read methods are sent form-encoded (Slack does not accept JSON bodies for all of them); writes as JSON.
 public struct SlackMethod: Sendable, Hashable, CustomStringConvertible {
