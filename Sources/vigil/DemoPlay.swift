@@ -42,7 +42,7 @@ struct DemoPlay: Sendable {
     }
 
     private let simulator: SlackSimulator
-    private let tap: DemoLogTap
+    private let tap: LogTap
     private let timeout: Duration
     private let output: @Sendable (String) -> Void
     private let transcript: DemoTranscript
@@ -52,7 +52,7 @@ struct DemoPlay: Sendable {
     ///   - tap: the worker's log records.
     ///   - timeout: how long each expected effect may take.
     ///   - output: receives the transcript line by line.
-    init(simulator: SlackSimulator, tap: DemoLogTap, timeout: Duration, output: @escaping @Sendable (String) -> Void) {
+    init(simulator: SlackSimulator, tap: LogTap, timeout: Duration, output: @escaping @Sendable (String) -> Void) {
         self.simulator = simulator
         self.tap = tap
         self.timeout = timeout

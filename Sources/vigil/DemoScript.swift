@@ -52,8 +52,8 @@ struct DemoScript: Sendable {
         let simulator = try await SlackSimulator.start(configuration: simulatorConfiguration)
 
         let configuration = Self.workerConfiguration(apiURL: simulator.apiBaseURL, stateDirectory: stateDirectory)
-        let tap = DemoLogTap(interesting: [DemoPlay.flapRecordedLog])
-        let workerLogger = tap.logger(forwardingTo: logger, forwardLevel: logger.logLevel, tapLevel: .info)
+        let tap = LogTap(interesting: [DemoPlay.flapRecordedLog])
+        let workerLogger = tap.logger(label: logger.label, tapLevel: .info, forwardingTo: logger, forwardLevel: logger.logLevel)
         let health = HealthBoard()
         let worker = DemoWorker(
             application: VigilApplication(configuration: configuration, environment: [:], logger: workerLogger),

@@ -1,17 +1,21 @@
 import Logging
 import Synchronization
 
-/// Sees the worker's log records during `vigil demo`, so the script can wait for a decision that has no visible
-/// effect in Slack (a flapping alert recorded without a new investigation), and forwards the records at or above
-/// the chosen level to the real log handler.
+/// A swift-log handler that keeps selected records and lets a task wait for one, so a caller (the demo, a test) can
+/// wait for something the worker only logs — "flapping alert already flagged" — without sleeping.
 ///
-/// Waiting is event-driven: a waiter is resumed by the record itself, never by polling.
-final class DemoLogTap: Sendable {
-    /// One log record, reduced to what the script matches on.
-    struct Record: Sendable {
-        var level: Logger.Level
-        var message: String
-        var metadata: [String: String]
+/// Records are kept when their message starts with one of `interesting`, or when they are at `keepLevel` or above.
+/// Optionally every record at `forwardLevel` or above is passed on to another logger's handler.
+public final class LogTap: Sendable {
+    /// One kept log record.
+    public struct Record: Sendable, CustomStringConvertible {
+        public var level: Logger.Level
+        public var message: String
+        public var metadata: [String: String]
+
+        public var description: String {
+            "[\(level)] \(message) " + metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        }
     }
 
     private struct Waiter {
@@ -27,30 +31,32 @@ final class DemoLogTap: Sendable {
     }
 
     private let state = Mutex(State())
-    /// Only records whose message starts with one of these are kept (the rest are only forwarded).
     private let interesting: [String]
+    private let keepLevel: Logger.Level
 
-    /// - Parameter interesting: message prefixes worth keeping for ``first(where:timeout:)``.
-    init(interesting: [String]) {
+    /// - Parameters:
+    ///   - interesting: message prefixes whose records are kept.
+    ///   - keepLevel: records at this level or above are kept whatever their message (default: none beyond `interesting`).
+    public init(interesting: [String], keepLevel: Logger.Level = .critical) {
         self.interesting = interesting
+        self.keepLevel = keepLevel
     }
 
-    /// A logger that feeds this tap and forwards records at or above `forwardLevel` to `forward`'s handler.
-    /// - Parameters:
-    ///   - forward: the process's logger (bootstrapped by the executable).
-    ///   - forwardLevel: what the person asked to see (`--log-level`).
-    ///   - tapLevel: the lowest level the tap needs to see.
-    func logger(forwardingTo forward: Logger, forwardLevel: Logger.Level, tapLevel: Logger.Level) -> Logger {
-        var logger = Logger(label: forward.label) { _ in
-            Handler(tap: self, forward: forward.handler, forwardLevel: forwardLevel)
+    /// A logger whose records go to this tap (from `tapLevel` on) and, from `forwardLevel` on, to `forward`.
+    public func logger(label: String, tapLevel: Logger.Level, forwardingTo forward: Logger? = nil,
+                       forwardLevel: Logger.Level = .critical) -> Logger {
+        var logger = Logger(label: label) { _ in
+            Handler(tap: self, forward: forward?.handler, forwardLevel: forwardLevel)
         }
-        logger.logLevel = min(forwardLevel, tapLevel)
+        logger.logLevel = forward == nil ? tapLevel : min(forwardLevel, tapLevel)
         return logger
     }
 
-    /// Waits for the first record (already seen or still to come) that satisfies `predicate`.
-    /// - Returns: the record, or `nil` when none arrived within `timeout`.
-    func first(where predicate: @escaping @Sendable (Record) -> Bool, timeout: Duration) async -> Record? {
+    /// The records kept so far, oldest first.
+    public var records: [Record] { state.withLock { $0.records } }
+
+    /// The first kept record (already seen or still to come) matching `predicate`, or `nil` after `timeout`.
+    public func first(where predicate: @escaping @Sendable (Record) -> Bool, timeout: Duration) async -> Record? {
         await withTaskGroup(of: Record?.self) { group in
             group.addTask { await self.next(where: predicate) }
             group.addTask {
@@ -88,8 +94,8 @@ final class DemoLogTap: Sendable {
     }
 
     fileprivate func record(_ record: Record) {
-        guard interesting.contains(where: { record.message.hasPrefix($0) }) else { return }
-        let resumed = state.withLock { state -> [(CheckedContinuation<Record?, Never>)] in
+        guard record.level >= keepLevel || interesting.contains(where: { record.message.hasPrefix($0) }) else { return }
+        let resumed = state.withLock { state -> [CheckedContinuation<Record?, Never>] in
             state.records.append(record)
             var matched: [CheckedContinuation<Record?, Never>] = []
             state.waiters.removeAll { waiter in
@@ -102,10 +108,9 @@ final class DemoLogTap: Sendable {
         for continuation in resumed { continuation.resume(returning: record) }
     }
 
-    /// The handler behind ``logger(forwardingTo:forwardLevel:tapLevel:)``.
     private struct Handler: LogHandler {
-        let tap: DemoLogTap
-        var forward: any LogHandler
+        let tap: LogTap
+        var forward: (any LogHandler)?
         let forwardLevel: Logger.Level
         var metadata: Logger.Metadata = [:]
         var metadataProvider: Logger.MetadataProvider?
@@ -121,7 +126,7 @@ final class DemoLogTap: Sendable {
             if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
             if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
             tap.record(Record(level: event.level, message: "\(event.message)", metadata: merged.mapValues { "\($0)" }))
-            guard event.level >= forwardLevel else { return }
+            guard let forward, event.level >= forwardLevel else { return }
             var forwarded = event
             forwarded.metadata = merged
             forward.log(event: forwarded)
