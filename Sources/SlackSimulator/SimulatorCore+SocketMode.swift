@@ -296,6 +296,26 @@ extension SimulatorCore {
         }
     }
 
+    /// Sends a new event (fresh envelope and event ids, first attempt) to whichever live connection is next, or
+    /// queues it while none is live; returns the envelope id.
+    @discardableResult
+    func dispatchFreshEvent(_ state: inout SimulatorState, _ effects: inout SimulatorEffects, eventJSON: String) -> String {
+        let envelopeID = self.ids.envelopeID()
+        self.dispatchEvent(
+            &state,
+            &effects,
+            envelopeID: envelopeID,
+            event: EventPayload(eventID: self.ids.eventID(), eventTime: Int(Date().timeIntervalSince1970), eventJSON: eventJSON),
+            retryAttempt: 0,
+            retryReason: "",
+            previousEnvelopeID: nil,
+            fromConnection: nil,
+            to: nil,
+            isRedelivery: false
+        )
+        return envelopeID
+    }
+
     /// Sends an event (first delivery, redelivery, or delivery from the queue), queueing it if nothing is live.
     func dispatchEvent(
         _ state: inout SimulatorState,

@@ -819,22 +819,7 @@ extension SimulatorCore {
         event["channel"] = .string(channel)
         event["event_ts"] = message["ts"]
         event["channel_type"] = .string(conversation.info.channelType)
-        self.dispatchEvent(
-            &state,
-            &effects,
-            envelopeID: self.ids.envelopeID(),
-            event: EventPayload(
-                eventID: self.ids.eventID(),
-                eventTime: Int(Date().timeIntervalSince1970),
-                eventJSON: event.text
-            ),
-            retryAttempt: 0,
-            retryReason: "",
-            previousEnvelopeID: nil,
-            fromConnection: nil,
-            to: nil,
-            isRedelivery: false
-        )
+        self.dispatchFreshEvent(&state, &effects, eventJSON: event.text)
     }
 
     /// Sends a `message_changed` event; returns the envelope id, or `nil` if the bot is not a member.
@@ -861,23 +846,6 @@ extension SimulatorCore {
             "event_ts": .string(eventTS),
         ]
         event["channel_type"] = .string(conversation.info.channelType)
-        let envelopeID = self.ids.envelopeID()
-        self.dispatchEvent(
-            &state,
-            &effects,
-            envelopeID: envelopeID,
-            event: EventPayload(
-                eventID: self.ids.eventID(),
-                eventTime: Int(Date().timeIntervalSince1970),
-                eventJSON: event.text
-            ),
-            retryAttempt: 0,
-            retryReason: "",
-            previousEnvelopeID: nil,
-            fromConnection: nil,
-            to: nil,
-            isRedelivery: false
-        )
-        return envelopeID
+        return self.dispatchFreshEvent(&state, &effects, eventJSON: event.text)
     }
 }

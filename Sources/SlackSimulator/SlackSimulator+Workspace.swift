@@ -195,24 +195,7 @@ extension SlackSimulator {
                 "event_ts": .string(eventTS),
             ]
             event["channel_type"] = .string(conversation.info.channelType)
-            let envelopeID = self.core.ids.envelopeID()
-            self.core.dispatchEvent(
-                &state,
-                &effects,
-                envelopeID: envelopeID,
-                event: EventPayload(
-                    eventID: self.core.ids.eventID(),
-                    eventTime: Int(Date().timeIntervalSince1970),
-                    eventJSON: event.text
-                ),
-                retryAttempt: 0,
-                retryReason: "",
-                previousEnvelopeID: nil,
-                fromConnection: nil,
-                to: nil,
-                isRedelivery: false
-            )
-            return envelopeID
+            return self.core.dispatchFreshEvent(&state, &effects, eventJSON: event.text)
         }
     }
 
@@ -251,22 +234,7 @@ extension SlackSimulator {
                     "event_ts": .string(ts),
                 ]
                 if let threadTS = message["thread_ts"] { mention["thread_ts"] = threadTS }
-                self.core.dispatchEvent(
-                    &state,
-                    &effects,
-                    envelopeID: self.core.ids.envelopeID(),
-                    event: EventPayload(
-                        eventID: self.core.ids.eventID(),
-                        eventTime: Int(Date().timeIntervalSince1970),
-                        eventJSON: mention.text
-                    ),
-                    retryAttempt: 0,
-                    retryReason: "",
-                    previousEnvelopeID: nil,
-                    fromConnection: nil,
-                    to: nil,
-                    isRedelivery: false
-                )
+                self.core.dispatchFreshEvent(&state, &effects, eventJSON: mention.text)
             }
             return ts
         }
