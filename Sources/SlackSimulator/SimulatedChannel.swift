@@ -12,6 +12,8 @@ public struct SimulatedChannel: Sendable, Hashable, CustomStringConvertible {
     public var botIsMember: Bool
     /// Whether the conversation is archived (`is_archived` on writes).
     public var isArchived: Bool
+    /// For a direct message: the person on the other side (what `conversations.open` looks up).
+    public var user: String?
 
     /// Creates a conversation.
     /// - Parameters:
@@ -20,12 +22,21 @@ public struct SimulatedChannel: Sendable, Hashable, CustomStringConvertible {
     ///   - isPrivate: Whether it is private. Default `false`.
     ///   - botIsMember: Whether the bot is a member. Default `true`.
     ///   - isArchived: Whether it is archived. Default `false`.
-    public init(id: String, name: String, isPrivate: Bool = false, botIsMember: Bool = true, isArchived: Bool = false) {
+    ///   - user: For a direct message (`D…`), the person on the other side. Default `nil`.
+    public init(
+        id: String,
+        name: String,
+        isPrivate: Bool = false,
+        botIsMember: Bool = true,
+        isArchived: Bool = false,
+        user: String? = nil
+    ) {
         self.id = id
         self.name = name
         self.isPrivate = isPrivate
         self.botIsMember = botIsMember
         self.isArchived = isArchived
+        self.user = user
     }
 
     /// Whether this is a direct-message conversation (`D…`).

@@ -135,6 +135,24 @@ struct SimulatedWorkspace {
     /// A conversation by id.
     func conversation(_ id: String) -> Conversation? { self.conversations[id] }
 
+    /// The direct-message conversation with `user`, if one is open.
+    func directMessage(with user: String) -> String? {
+        self.order.first { self.conversations[$0]?.info.isIM == true && self.conversations[$0]?.info.user == user }
+    }
+
+    /// The direct-message conversation with `user`, opened if needed (`D` + the user id without its first letter).
+    /// `nil` if there is no such person (bots cannot be messaged directly either).
+    mutating func openDirectMessage(with user: String) -> String? {
+        if let existing = self.directMessage(with: user) { return existing }
+        guard let person = self.users[user], !person.isBot else { return nil }
+        let id = "D" + user.dropFirst()
+        self.addChannel(SimulatedChannel(id: id, name: person.name, user: user))
+        return id
+    }
+
+    /// Whether `id` names a person of the workspace (a `U…`/`W…` id).
+    func isUser(_ id: String) -> Bool { self.users[id] != nil }
+
     /// A new timestamp, unique and increasing, close to the wall clock.
     mutating func nextTimestamp() -> (text: String, key: TimestampKey) {
         let micros = Int((Date().timeIntervalSince1970 * 1_000_000).rounded())
@@ -233,6 +251,7 @@ struct SimulatedWorkspace {
             "created": .int(conversation.created),
             "name_normalized": .string(info.name),
         ]
+        if let user = info.user { object["user"] = .string(user) }
         object["topic"] = .object(["value": .string(""), "creator": .string(""), "last_set": .int(0)])
         object["purpose"] = .object(["value": .string(""), "creator": .string(""), "last_set": .int(0)])
         return object

@@ -26,7 +26,8 @@ extension SimulatorCore {
     static let botMethods: Set<String> = [
         "auth.test", "chat.postMessage", "chat.update", "chat.postEphemeral", "chat.getPermalink", "reactions.add",
         "reactions.remove", "conversations.info", "conversations.history", "conversations.replies",
-        "conversations.join", "users.info", "views.open", "views.publish",
+        "conversations.join", "conversations.open", "users.info", "usergroups.users.list", "views.open",
+        "views.publish",
     ]
 
     /// Methods that need an app-level token.
@@ -281,6 +282,8 @@ extension SimulatorCore {
         case "conversations.history": result = self.conversationsHistory(context, state)
         case "conversations.replies": result = self.conversationsReplies(context, state)
         case "conversations.join": result = self.conversationsJoin(context, &state)
+        case "conversations.open": result = self.conversationsOpen(context, &state)
+        case "usergroups.users.list": result = self.userGroupsUsersList(context)
         case "users.info": result = self.usersInfo(context, state)
         case "views.open": result = self.viewsOpen(context, &state)
         case "views.publish": result = self.viewsPublish(context, &state)
@@ -441,8 +444,14 @@ extension SimulatorCore {
         _ state: inout SimulatorState,
         _ effects: inout SimulatorEffects
     ) -> APIResult {
+        var argument = context.params["channel"]
+        if let user = argument, state.workspace.isUser(user) {
+            // A user id posts into the app's DM with that person (opened if needed), as on Slack.
+            guard let direct = state.workspace.openDirectMessage(with: user) else { return .error("cannot_dm_bot") }
+            argument = direct
+        }
         let channel: String
-        switch self.writableChannel(context.params["channel"], state) {
+        switch self.writableChannel(argument, state) {
         case .success(let id): channel = id
         case .failure(let error): return .error(error.code)
         }
@@ -701,6 +710,40 @@ extension SimulatorCore {
         }
         result["channel"] = .object(state.workspace.channelObject(channel)!)
         return .ok(result)
+    }
+
+    /// `conversations.open` with `users` (one person; group DMs are not simulated) or `channel` (an existing DM).
+    private func conversationsOpen(_ context: APIContext, _ state: inout SimulatorState) -> APIResult {
+        let id: String
+        var alreadyOpen = false
+        if let users = context.nonEmpty("users") {
+            let people = users.split(separator: ",").map(String.init)
+            guard people.count == 1 else { return .error("not_supported") }
+            guard state.workspace.isUser(people[0]) else { return .error("user_not_found") }
+            alreadyOpen = state.workspace.directMessage(with: people[0]) != nil
+            guard let opened = state.workspace.openDirectMessage(with: people[0]) else { return .error("cannot_dm_bot") }
+            id = opened
+        } else if let channel = context.nonEmpty("channel") {
+            guard state.workspace.conversation(channel)?.info.isIM == true else { return .error("channel_not_found") }
+            alreadyOpen = true
+            id = channel
+        } else {
+            return .error("users_list_not_supplied")
+        }
+        var result: SimJSONObject = ["channel": .object(["id": .string(id)])]
+        if alreadyOpen {
+            result["no_op"] = .bool(true)
+            result["already_open"] = .bool(true)
+        }
+        return .ok(result)
+    }
+
+    /// `usergroups.users.list`: the members of a configured user group.
+    private func userGroupsUsersList(_ context: APIContext) -> APIResult {
+        guard let group = context.nonEmpty("usergroup"), let members = self.configuration.userGroups[group] else {
+            return .error("no_such_subteam")
+        }
+        return .ok(["users": .array(members.map { .string($0) })])
     }
 
     private func usersInfo(_ context: APIContext, _ state: SimulatorState) -> APIResult {

@@ -17,6 +17,7 @@ extension SlackSimulator {
     /// | ``postMessageDelay`` | `Duration?` | `nil` |
     /// | ``channels`` | [``SimulatedChannel``] | ``SimulatedChannel/defaults`` |
     /// | ``users`` | [``SimulatedUser``] | ``SimulatedUser/defaults`` |
+    /// | ``userGroups`` | `[String: [String]]` | empty |
     /// | ``pingInterval`` | `Duration?` | `nil` (the simulator sends no pings of its own) |
     /// | ``disconnectGracePeriod`` | `Duration` | 10 s |
     /// | ``keepTCPOpenAfterClientClose`` | `Bool` | `false` |
@@ -69,7 +70,7 @@ extension SlackSimulator {
         /// Scopes returned in `x-oauth-scopes` for bot-token calls.
         public var grantedScopes: String =
             "app_mentions:read,channels:history,channels:join,channels:read,chat:write,commands,groups:history,"
-            + "groups:read,im:history,reactions:read,reactions:write,users:read"
+            + "groups:read,im:history,im:write,reactions:read,reactions:write,usergroups:read,users:read"
 
         /// How long an `events_api` envelope may stay unacked before Slack re-sends the event.
         public var ackTimeout: Duration = .seconds(3)
@@ -86,6 +87,8 @@ extension SlackSimulator {
         public var channels: [SimulatedChannel] = SimulatedChannel.defaults
         /// The people of the workspace (the bot user is added automatically).
         public var users: [SimulatedUser] = SimulatedUser.defaults
+        /// User groups (`S…` id → member user ids), answered by `usergroups.users.list`.
+        public var userGroups: [String: [String]] = [:]
 
         /// If set, the simulator pings every live connection at this interval (payload `Ping from applink-sim-1`).
         public var pingInterval: Duration?

@@ -9,6 +9,12 @@ extension SlackSimulator {
         self.core.read { state in state.workspace.order.compactMap { state.workspace.conversation($0)?.info } }
     }
 
+    /// The id of the direct-message conversation with `user`, if one is open (configured, or opened by
+    /// `conversations.open` or a post to the user id).
+    public func directMessageChannel(with user: String) -> String? {
+        self.core.read { state in state.workspace.directMessage(with: user) }
+    }
+
     /// Adds (or replaces, emptying it) a conversation.
     public func addChannel(_ channel: SimulatedChannel) {
         self.core.mutate { state, _ in state.workspace.addChannel(channel) }

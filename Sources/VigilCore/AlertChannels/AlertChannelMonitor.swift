@@ -44,6 +44,9 @@ public actor AlertChannelMonitor {
     /// (if any): that resolution found no message to update, so it is finished once the investigation is posted.
     private var investigationsInFlight: [Int64: PendingResolution?] = [:]
 
+    /// Follows up on posted investigations (approvals, remembered results); set once the conversation layer exists.
+    private weak var observer: (any InvestigationObserver)?
+
     private struct PendingResolution: Sendable {
         var incident: Incident
         var alert: Alert
@@ -76,6 +79,11 @@ public actor AlertChannelMonitor {
         self.probes = probes
         self.logger = logger
         self.now = now
+    }
+
+    /// Sets who is told about each posted investigation (the conversation layer, which asks for approvals).
+    public func setObserver(_ observer: any InvestigationObserver) {
+        self.observer = observer
     }
 
     // MARK: - Watched channels
@@ -286,12 +294,16 @@ public actor AlertChannelMonitor {
         let message = InvestigationMessage.investigation(facts, options: options())
         if !postAsReply, let ts = incident.investigationTS {
             try await slack.update(channel: incident.channel, ts: ts, text: message.text, blocks: message.blocks)
-            return
+        } else {
+            let ts = try await slack.post(channel: incident.channel, text: message.text, blocks: message.blocks,
+                                          threadTS: incident.rootTS, priority: .investigation)
+            try await store.setInvestigationTS(incidentID: incident.id, ts: ts)
+            logger.info("investigation posted", metadata: ["vigil.incident": "\(incident.id)", "slack.ts": "\(ts)"])
         }
-        let ts = try await slack.post(channel: incident.channel, text: message.text, blocks: message.blocks,
-                                      threadTS: incident.rootTS, priority: .investigation)
-        try await store.setInvestigationTS(incidentID: incident.id, ts: ts)
-        logger.info("investigation posted", metadata: ["vigil.incident": "\(incident.id)", "slack.ts": "\(ts)"])
+        guard let observer else { return }
+        let waiting = Set(facts.probeResults.filter { $0.outcome == .awaitingApproval }.map(\.name))
+        let gated = RunbookPlan(alert: alert, rules: settings.runbooks).probes.filter { waiting.contains($0.name) }
+        await observer.investigationPosted(incident: incident, results: facts.probeResults, awaitingApproval: gated)
     }
 
     private func announceResolution(_ incident: Incident, alert: Alert, duration: Duration, resolvedBy: String) async throws {

@@ -16,6 +16,9 @@ public protocol SlackMessaging: Sendable {
     func history(channel: String, oldest: String?, limit: Int) async throws -> [JSONValue]
     /// Joins a public channel.
     func join(channel: String) async throws
+    /// The direct-message channel (`D…`) between Vigil and `user` (`conversations.open`); messages that are later
+    /// updated with `chat.update` must be posted there rather than to the user id.
+    func openDirectMessage(user: String) async throws -> String
     /// Answers a slash command or interaction through its `response_url`.
     func respond(responseURL: String, payload: JSONValue) async throws
 }

@@ -26,6 +26,11 @@ public struct PermissionsConfiguration: Sendable, Hashable {
     /// Who may approve probes that require approval.
     public var approve: Audience
 
+    /// Whether any permission names a user group (then Vigil needs the `usergroups:read` scope).
+    public var namesUserGroups: Bool {
+        [ack, resolve, silence, rerun, watch, approve].contains { !$0.userGroupIDs.isEmpty }
+    }
+
     /// Creates permissions; every argument defaults to the documented default.
     ///
     /// - Parameters:

@@ -81,18 +81,16 @@ extension ConversationService {
         }
         for approver in settings.approvers {
             let message = approvalMessage(request, recipient: approver)
+            let channel = await directChannel(of: approver, approval: id)
             do {
                 let ts = try await slack.post(
-                    channel: directChannels[approver] ?? approver,
+                    channel: channel,
                     text: message.text,
                     blocks: message.blocks,
                     threadTS: nil,
                     priority: .investigation
                 )
-                // chat.update needs the D… id; until Vigil learns it, the user id stands in.
-                posted.append(
-                    ApprovalRequest.Message(channel: directChannels[approver] ?? approver, ts: ts, recipient: approver)
-                )
+                posted.append(ApprovalRequest.Message(channel: channel, ts: ts, recipient: approver))
             } catch {
                 logger.warning(
                     "could not DM an approver: \(error)",
@@ -115,6 +113,24 @@ extension ConversationService {
         if !current.state.isPending { await showClosed(current, only: posted) }
         current = approvals[id] ?? current
         return current
+    }
+
+    /// The DM channel (`D…`) of `user`: learned from their messages and clicks, else opened with
+    /// `conversations.open`. If that fails the user id stands in (Slack accepts it for posting, but the message
+    /// can then only be updated once Vigil learns the `D…` id from a reply or click).
+    private func directChannel(of user: String, approval id: String) async -> String {
+        if let known = directChannels[user] { return known }
+        do {
+            let channel = try await slack.openDirectMessage(user: user)
+            learnDirectChannel(user: user, channel: channel)
+            return channel
+        } catch {
+            logger.warning(
+                "could not open a DM with an approver; posting to the user id: \(error)",
+                metadata: ["vigil.approval": "\(id)", "slack.user": "\(user)"]
+            )
+            return user
+        }
     }
 
     // MARK: - Deciding

@@ -186,7 +186,11 @@ extension ConversationService {
             return ActionResult(reply: refusal, changed: false)
         }
         guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
+        // The monitor replaces the message and reports the new check results (``investigationPosted``) while it
+        // re-runs, so forget the old ones first.
+        let previousResults = probeResults.removeValue(forKey: incidentID)
         guard try await alertMonitor.rerun(incidentID: incidentID) else {
+            probeResults[incidentID] = previousResults
             return ActionResult(
                 reply: ConversationReply(
                     "I can't re-run incident `\(incidentID)`: its alert post is no longer stored (history is pruned after a while)."
@@ -196,7 +200,6 @@ extension ConversationService {
         }
         try await audit(source, action: "incident.rerun", target: "incident:\(incident.id)", detail: incident.name)
         investigationBlocks[incidentID] = nil  // the monitor replaced the message
-        probeResults[incidentID] = nil
         logger.info("investigation re-run", metadata: metadata(incident, source))
         return ActionResult(
             reply: ConversationReply(

@@ -161,8 +161,8 @@ extension ConversationService {
         case .historyByName(let name):
             guard let incident = try await incident(named: name) else {
                 return ConversationReply(
-                    "I found no open or recently handled incident named `\(SlackText.escaped(name, limit: 150))`. "
-                        + "`alerts` lists what is open; in an alert's thread, mention me with `history`."
+                    "I have no incident named `\(SlackText.escaped(name, limit: 150))` on record (names are matched exactly, "
+                        + "without case). `alerts` lists what is open; in an alert's thread, mention me with `history`."
                 )
             }
             return try await history(of: incident)
@@ -313,20 +313,9 @@ extension ConversationService {
         )
     }
 
-    /// The newest open incident with this name (case-insensitive), else the newest one people acted on recently.
+    /// The incident called `name` (without case): the active one, else the one seen last.
     func incident(named name: String) async throws -> Incident? {
-        let wanted = name.trimmed().lowercased()
-        let open = try await store.openIncidents(workspace: workspace, channel: nil)
-        if let match = open.last(where: { $0.name.lowercased() == wanted }) { return match }
-        var checked: Set<Int64> = []
-        for entry in try await store.recentAudit(workspace: workspace, limit: 500)
-        where entry.target.hasPrefix("incident:") {
-            guard let id = Int64(entry.target.dropFirst("incident:".count)), checked.insert(id).inserted,
-                let incident = try await incident(id: id)
-            else { continue }
-            if incident.name.lowercased() == wanted { return incident }
-        }
-        return nil
+        try await store.latestIncident(workspace: workspace, named: name.trimmed())
     }
 
     // MARK: - Questions

@@ -24,7 +24,9 @@ public struct WorkspaceCheckCommand: Sendable {
                 configuration: SlackWebAPI.Configuration(maximumServerErrorRetries: 1),
                 logger: logger
             )
-            let report = await WorkspaceCheck(name: workspace.name, api: api).run()
+            let report = await WorkspaceCheck(
+                name: workspace.name, api: api, readsUserGroups: workspace.permissions.namesUserGroups
+            ).run()
             output(report.rendered)
             allPassed = allPassed && report.allPassed
         }

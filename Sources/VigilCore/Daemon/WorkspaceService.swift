@@ -132,6 +132,7 @@ public struct WorkspaceService: Sendable {
                 probes: probes,
                 logger: logger
             )
+            await alerts.setObserver(conversations)
             _ = try? await conversations.expireApprovalsLeftOpenByRestart()
             let router = VigilEventRouter(workspace: identity.teamID, store: store, alerts: alerts,
                                           conversations: conversations, logger: logger)
@@ -173,11 +174,13 @@ public struct WorkspaceService: Sendable {
                 group.addTask {
                     try await checkTokenPeriodically(logger: workspaceLogger)
                 }
+                // Approval requests expire even when nobody interacts with them: swept every minute, or more often
+                // when requests live shorter (at most a quarter of their lifetime late).
+                let sweep = min(.seconds(60), max(.milliseconds(250), conversationSettings.approvalTimeout / 4))
                 group.addTask {
-                    // Approval requests expire even when nobody interacts with them.
                     while !Task.isShuttingDownGracefully {
                         do {
-                            try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
+                            try await cancelWhenGracefulShutdown { try await Task.sleep(for: sweep) }
                         } catch {
                             return
                         }

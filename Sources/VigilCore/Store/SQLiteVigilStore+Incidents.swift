@@ -122,6 +122,20 @@ extension SQLiteVigilStore {
     }
 
     /// Implements the ``VigilStore`` requirement of the same name.
+    public func latestIncident(workspace: String, named name: String) async throws -> Incident? {
+        try await writer.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM incidents WHERE workspace = ? AND name = ? COLLATE NOCASE
+                    ORDER BY status <> 'resolved' DESC, last_seen DESC, id DESC LIMIT 1
+                    """,
+                arguments: [workspace, name]
+            ).map(Self.incident(from:))
+        }
+    }
+
+    /// Implements the ``VigilStore`` requirement of the same name.
     public func transitions(incidentID: Int64) async throws -> [IncidentTransition] {
         try await writer.read { db in
             try Row.fetchAll(

@@ -12,6 +12,10 @@ extension SQLiteVigilStore {
                 try db.execute(sql: statement)
             }
         }
+        migrator.registerMigration("v2") { db in
+            // `history <alert name>` looks incidents up by name.
+            try db.execute(sql: "CREATE INDEX incidents_by_name ON incidents (workspace, name COLLATE NOCASE, last_seen)")
+        }
         return migrator
     }
 

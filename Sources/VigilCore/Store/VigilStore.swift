@@ -151,6 +151,10 @@ public protocol VigilStore: Sendable {
     /// it is given.
     func openIncidents(workspace: String, channel: String?) async throws -> [Incident]
 
+    /// The incident of the workspace whose alert name is `name` (compared without case): the active one if there is
+    /// one, else the one seen last. `nil` when no incident ever had that name (or its rows were pruned).
+    func latestIncident(workspace: String, named name: String) async throws -> Incident?
+
     /// The status changes of an incident, oldest first.
     func transitions(incidentID: Int64) async throws -> [IncidentTransition]
 

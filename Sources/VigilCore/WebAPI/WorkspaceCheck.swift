@@ -9,6 +9,9 @@ public struct WorkspaceCheck: Sendable {
         "groups:history", "groups:read", "im:history", "im:write", "reactions:write", "users:read",
     ]
 
+    /// Needed as well when permissions name user groups (`usergroups.users.list`).
+    public static let userGroupScope = "usergroups:read"
+
     /// One line of the report.
     public struct Item: Sendable, Equatable {
         public var name: String
@@ -36,10 +39,16 @@ public struct WorkspaceCheck: Sendable {
 
     private let name: String
     private let api: SlackWebAPI
+    private let neededScopes: [String]
 
-    public init(name: String, api: SlackWebAPI) {
+    /// - Parameters:
+    ///   - name: The workspace's name in the configuration.
+    ///   - api: Its Web API client.
+    ///   - readsUserGroups: Whether its permissions name user groups (adds ``userGroupScope`` to the needed scopes).
+    public init(name: String, api: SlackWebAPI, readsUserGroups: Bool = false) {
         self.name = name
         self.api = api
+        self.neededScopes = Self.requiredScopes + (readsUserGroups ? [Self.userGroupScope] : [])
     }
 
     /// Runs the checks; never throws (failures are report items).
@@ -50,11 +59,11 @@ public struct WorkspaceCheck: Sendable {
             items.append(Item(name: "bot token", passed: true,
                               detail: "workspace \(identity.team) (\(identity.teamID)), bot user \(identity.user) (\(identity.userID)), bot id \(identity.botID ?? "none")"))
             let granted = Set(identity.grantedScopes)
-            let missing = Self.requiredScopes.filter { !granted.contains($0) }
+            let missing = neededScopes.filter { !granted.contains($0) }
             if identity.grantedScopes.isEmpty {
                 items.append(Item(name: "scopes", passed: false, detail: "Slack did not report the granted scopes (no x-oauth-scopes header)"))
             } else if missing.isEmpty {
-                items.append(Item(name: "scopes", passed: true, detail: "all \(Self.requiredScopes.count) needed scopes granted"))
+                items.append(Item(name: "scopes", passed: true, detail: "all \(neededScopes.count) needed scopes granted"))
             } else {
                 items.append(Item(name: "scopes", passed: false,
                                   detail: "missing \(missing.joined(separator: ", ")); add them under OAuth & Permissions and reinstall the app"))

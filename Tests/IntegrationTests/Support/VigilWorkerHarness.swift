@@ -17,6 +17,7 @@ final class VigilWorkerHarness: Sendable {
     static let ops = "C0SIMOPS"
     static let aliceDM = "D0SIMALICE"
     static let alice = "U0SIMALICE"
+    static let bob = "U0SIMBOB"
 
     let simulator: SlackSimulator
     let logs = LogRecorder()
@@ -53,13 +54,14 @@ final class VigilWorkerHarness: Sendable {
         alertChannels: [String] = [alerts],
         limits: LimitsConfiguration = LimitsConfiguration(),
         permissions: PermissionsConfiguration = PermissionsConfiguration(watch: Audience(userIDs: [alice])),
+        approvers: [String] = [],
         runbooks: [RunbookRuleConfiguration] = [],
         connections: Int = 2,
         _ body: (VigilWorkerHarness) async throws -> Void
     ) async throws {
         var simulatorConfiguration = simulatorConfiguration
         if !simulatorConfiguration.channels.contains(where: { $0.id == aliceDM }) {
-            simulatorConfiguration.channels.append(SimulatedChannel(id: aliceDM, name: "alice"))
+            simulatorConfiguration.channels.append(SimulatedChannel(id: aliceDM, name: "alice", user: alice))
         }
         let simulator = try await SlackSimulator.start(configuration: simulatorConfiguration)
         let stateDirectory = FileManager.default.temporaryDirectory
@@ -75,7 +77,8 @@ final class VigilWorkerHarness: Sendable {
                     botToken: SecretValue("xoxb-test-vigil"),
                     apiURL: simulator.apiBaseURL,
                     alertChannels: alertChannels,
-                    permissions: permissions
+                    permissions: permissions,
+                    approvers: approvers
                 )
             ],
             limits: limits,

@@ -51,8 +51,10 @@ struct ApprovalTests {
         #expect(posts.count == 3)
         #expect(posts[0].channel == F.alertChannel)
         #expect(posts[0].threadTS == incident.rootTS)
-        #expect(posts[1].channel == F.bob)
-        #expect(posts[2].channel == F.carol)
+        // Each approver's DM is opened first, so the request can be updated there later.
+        #expect(posts[1].channel == F.bobDM)
+        #expect(posts[2].channel == "D0CAROL")
+        #expect(h.slack.calls.filter { if case .openDirectMessage = $0 { true } else { false } }.count == 2)
         for post in posts {
             #expect(post.text.contains("Approval needed"))
             #expect(post.text.contains("restart-web"))
@@ -74,16 +76,28 @@ struct ApprovalTests {
         #expect(h.slack.posts.count == 3)
     }
 
+    @Test func approverDMThatCannotBeOpenedFallsBackToTheUserID() async throws {
+        let h = try await ConversationHarness.make(settings: Self.settings)
+        h.slack.failDirectMessageOpens()
+        let incident = try await h.openIncident()
+        let request = try await h.service.requestApproval(incident: incident, probe: Self.probe)
+        #expect(h.slack.posts.map(\.channel) == [F.alertChannel, F.bob, F.carol])
+        #expect(request.messages.map(\.channel) == [F.alertChannel, F.bob, F.carol])
+        // Once Bob writes from his DM, the request is addressed there.
+        await h.service.handleMessage(h.directMessage("hi", user: F.bob, channel: F.bobDM), isMention: false)
+        #expect(await h.service.approval(id: request.id)?.messages.map(\.channel) == [F.alertChannel, F.bobDM, F.carol])
+    }
+
     @Test func approvalByButtonRunsTheProbeAndClosesEverywhere() async throws {
         let (h, incident, request) = try await setUp()
         h.clock.advance(seconds: 60)
         try await click(h, "vigil_approve", request, user: F.bob, channel: F.bobDM)
         let closed = try #require(await h.service.approval(id: request.id))
         #expect(closed.state == .approved(by: F.bob, at: F.t0.addingTimeInterval(60), via: .button))
-        // Every message shows the decision; the DM clicked in is now addressed by its D… id.
+        // Every message shows the decision, the DMs by their D… ids.
         let updates = h.slack.updates
         #expect(updates.count == 3)
-        #expect(Set(updates.map(\.channel)) == [F.alertChannel, F.bobDM, F.carol])
+        #expect(Set(updates.map(\.channel)) == [F.alertChannel, F.bobDM, "D0CAROL"])
         for update in updates {
             #expect(update.text.contains("Approved by <@\(F.bob)>"))
             #expect(update.text.contains("with the button"))

@@ -12,6 +12,7 @@ final class RecordingSlack: SlackMessaging {
         case ephemeral(channel: String, user: String, text: String, threadTS: String?)
         case react(channel: String, ts: String, name: String)
         case join(channel: String)
+        case openDirectMessage(user: String)
         case respond(url: String, payload: JSONValue)
     }
 
@@ -45,6 +46,7 @@ final class RecordingSlack: SlackMessaging {
         var calls: [Call] = []
         var nextTS = 1
         var failJoin = false
+        var failOpenDirectMessage = false
         var onJoin: (@Sendable () -> Void)?
     }
 
@@ -125,6 +127,22 @@ final class RecordingSlack: SlackMessaging {
             return ts
         }
     }
+
+    /// Opens `D…` + the user id without its first letter (`U0BOB` → `D0BOB`), or fails when told to.
+    func openDirectMessage(user: String) async throws -> String {
+        try state.withLock { state in
+            state.calls.append(.openDirectMessage(user: user))
+            if state.failOpenDirectMessage { throw OpenFailure() }
+            return "D" + user.dropFirst()
+        }
+    }
+
+    struct OpenFailure: Error, CustomStringConvertible {
+        var description: String { "cannot_dm_bot" }
+    }
+
+    /// Makes `openDirectMessage` throw.
+    func failDirectMessageOpens() { state.withLock { $0.failOpenDirectMessage = true } }
 
     func update(channel: String, ts: String, text: String, blocks: [JSONValue]?) async throws {
         state.withLock { $0.calls.append(.update(channel: channel, ts: ts, text: text, blocks: blocks)) }

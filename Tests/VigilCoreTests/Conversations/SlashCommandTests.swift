@@ -194,8 +194,18 @@ struct SlashCommandTests {
         #expect(text.contains("History of HighCPU"))
         #expect(text.contains("Fired 2× in the last 24 h"))
         #expect(
-            try await run(h, "history NoSuchAlert").replyText.contains("I found no open or recently handled incident")
+            try await run(h, "history NoSuchAlert").replyText.contains("I have no incident named")
         )
+    }
+
+    @Test func historyByNameFindsAnIncidentResolvedByItsSource() async throws {
+        let h = try await ConversationHarness.make()
+        let incident = try await h.openIncident()
+        // Resolved without anyone acting on it in Slack: nothing about it is in the audit log.
+        _ = try await h.store.resolve(incidentID: incident.id, by: "source", at: h.clock.now().addingTimeInterval(60))
+        #expect(try await h.store.openIncidents(workspace: F.workspace, channel: nil).isEmpty)
+        let text = try await run(h, "history HIGHCPU").replyText
+        #expect(text.contains("History of HighCPU"))
     }
 
     @Test func decodesTheSampleEnvelopeAsIs() async throws {
