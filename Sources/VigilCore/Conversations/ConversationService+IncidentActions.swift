@@ -108,7 +108,7 @@ extension ConversationService {
             workspace: workspace,
             matcher: .identity(incident.identity),
             createdBy: source.user,
-            reason: "for incident \(incident.id)",
+            reason: "\(incident.name) (incident \(incident.id))",
             at: at,
             expiresAt: expiresAt
         )
