@@ -96,6 +96,37 @@ struct ConversationFlowTests {
     }
 
     @Test(.timeLimit(.minutes(2)))
+    func permissionByUserGroupIsCheckedAgainstSlack() async throws {
+        var simulator = SlackSimulator.Configuration()
+        simulator.userGroups = ["S0SIMONCALL": [Harness.alice]]
+        let permissions = PermissionsConfiguration(ack: Audience(userGroupIDs: ["S0SIMONCALL"]))
+        try await Harness.run(simulator: simulator, permissions: permissions) { harness in
+            let alert = try harness.postAlert(TestAlerts.alertmanager("HighMemoryUsage"))
+            let investigation = try await harness.waitForReplies(thread: alert)[0]
+            let incidentID = try #require(harness.incidentID(of: investigation))
+            func acknowledge(as user: String) throws {
+                try harness.simulator.sendBlockActions(
+                    actionID: InvestigationMessage.ActionID.acknowledge, value: incidentID,
+                    blockID: InvestigationMessage.actionsBlockID, userID: user, channelID: Harness.alerts,
+                    messageTS: investigation.ts)
+            }
+            try acknowledge(as: Harness.bob)
+            let refusal = try await harness.waitUntil("the refusal shown to Bob", method: "chat.postEphemeral") {
+                try harness.simulator.ephemeralMessages(in: Harness.alerts).first
+            }
+            #expect(refusal.visibleTo == Harness.bob)
+            #expect(refusal.allText.contains("You're not allowed to acknowledge"))
+            #expect(harness.okCalls("chat.update").isEmpty)
+
+            try acknowledge(as: Harness.alice)
+            try await harness.waitForUpdates(of: investigation.ts)
+            let updated = try #require(harness.simulator.message(channel: Harness.alerts, ts: investigation.ts))
+            #expect(updated.allText.contains("Acknowledged by <@U0SIMALICE>"))
+            #expect(harness.okCalls("usergroups.users.list").map { $0.params["usergroup"] }.contains("S0SIMONCALL"))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
     func resolveSilenceAndRerunButtonsChangeTheIncidentAndTheMessage() async throws {
         let kernel = RunbookRuleConfiguration(
             name: "hosts",

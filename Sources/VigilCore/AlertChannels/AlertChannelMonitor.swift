@@ -246,10 +246,19 @@ public actor AlertChannelMonitor {
     }
 
     /// Runs the investigation again for an incident (the Re-run button, `@vigil rerun`) and updates its message.
-    public func rerun(incidentID: Int64) async throws -> Bool {
-        guard let incident = try await store.incident(id: incidentID),
+    /// - Parameters:
+    ///   - incidentID: The incident.
+    ///   - investigationTS: The investigation message the button was on, used when the store has none on record yet
+    ///     (a click that raced the recording of the message's ts); without either, a new reply is posted.
+    /// - Returns: `false` if the incident or its alert post is no longer stored.
+    public func rerun(incidentID: Int64, investigationTS: String? = nil) async throws -> Bool {
+        guard var incident = try await store.incident(id: incidentID),
               let stored = try await store.alert(workspace: workspace, channel: incident.channel, ts: incident.rootTS)
         else { return false }
+        if incident.investigationTS == nil, let investigationTS {
+            incident.investigationTS = investigationTS
+            try await store.setInvestigationTS(incidentID: incident.id, ts: investigationTS)
+        }
         try await investigate(incident, alert: stored.alert, flapping: nil, postAsReply: incident.investigationTS == nil)
         return true
     }

@@ -189,7 +189,7 @@ extension ConversationService {
         // The monitor replaces the message and reports the new check results (``investigationPosted``) while it
         // re-runs, so forget the old ones first.
         let previousResults = probeResults.removeValue(forKey: incidentID)
-        guard try await alertMonitor.rerun(incidentID: incidentID) else {
+        guard try await alertMonitor.rerun(incidentID: incidentID, investigationTS: source.messageTS) else {
             probeResults[incidentID] = previousResults
             return ActionResult(
                 reply: ConversationReply(

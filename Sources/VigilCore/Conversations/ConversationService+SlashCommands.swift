@@ -41,7 +41,7 @@ extension ConversationService {
             if report.liveConnections == 0 { connections += " ⚠️" }
             lines.append(connections)
             lines.append(
-                "• Queue: \(HumanFormat.count(report.queuedEnvelopes, "event")) waiting, "
+                "• Queue: \(HumanFormat.count(report.queuedEnvelopes, "event")) being handled, "
                     + "\(HumanFormat.count(report.queuedWebAPICalls, "Web API call")) waiting for a rate-limit slot"
             )
             let token: String =

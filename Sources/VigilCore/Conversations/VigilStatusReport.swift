@@ -30,7 +30,7 @@ public struct VigilStatusReport: Sendable, Hashable {
     /// - Parameters:
     ///   - liveConnections: Live Socket Mode connections.
     ///   - reconnects: Reconnects since start.
-    ///   - queuedEnvelopes: Envelopes waiting for a handler.
+    ///   - queuedEnvelopes: Events acked and not yet fully handled (running or waiting for a handler slot).
     ///   - queuedWebAPICalls: Web API calls waiting for a slot.
     ///   - tokenHealthy: Token state, `nil` when unknown.
     ///   - startedAt: Start time.

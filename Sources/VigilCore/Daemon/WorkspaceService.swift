@@ -108,6 +108,8 @@ public struct WorkspaceService: Sendable {
             var conversationSettings = configuration.conversations
             if conversationSettings.workspaceURL == nil { conversationSettings.workspaceURL = alertSettings.workspaceURL }
             let startedAt = Date()
+            // Set once the Socket Mode service exists (it needs the router, which needs the conversation layer).
+            let socketModeForStatus = Mutex<SocketModeService?>(nil)
             let conversations = ConversationService(
                 workspace: identity.teamID,
                 store: store,
@@ -121,7 +123,7 @@ public struct WorkspaceService: Sendable {
                     return VigilStatusReport(
                         liveConnections: board.liveConnections,
                         reconnects: board.reconnects,
-                        queuedEnvelopes: 0,
+                        queuedEnvelopes: socketModeForStatus.withLock { $0?.status.eventsInProgress } ?? 0,
                         queuedWebAPICalls: await api.queueDepth,
                         tokenHealthy: board.tokenHealthy,
                         startedAt: startedAt,
@@ -157,6 +159,7 @@ public struct WorkspaceService: Sendable {
                     if becameLive { regainedContinuation.yield() }
                 }
             )
+            socketModeForStatus.withLock { $0 = socketMode }
             let workspaceLogger = logger
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask {

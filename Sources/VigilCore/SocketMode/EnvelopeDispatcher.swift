@@ -16,6 +16,8 @@ struct EnvelopeDispatcher: Sendable {
     let responsePayloadDeadline: Duration
     let logger: Logger
     let handlerErrors: Counter
+    /// Called once per envelope when its handling has ended (for the in-progress count of `/vigil status`).
+    let handlerFinished: @Sendable (InboundEnvelope) -> Void
 
     /// Dispatches until `envelopes` finishes, then waits for the handlers still running.
     func run(_ envelopes: AsyncStream<InboundEnvelope>) async {
@@ -30,6 +32,7 @@ struct EnvelopeDispatcher: Sendable {
                 }
                 inFlight += 1
                 group.addTask {
+                    defer { handlerFinished(envelope) }
                     if envelope.acceptsResponsePayload {
                         await handleAwaitingResponse(envelope)
                     } else {

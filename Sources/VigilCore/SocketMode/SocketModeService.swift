@@ -24,6 +24,9 @@ public final class SocketModeService: Service, Sendable {
         public var liveConnections: Int
         public var reconnects: Int
         public var envelopesDispatched: Int
+        /// Events (envelopes without a response payload: not slash commands or interactions) acked and handed over
+        /// whose handling has not finished: running, or waiting for a handler slot.
+        public var eventsInProgress: Int = 0
     }
 
     private struct State {
@@ -31,6 +34,8 @@ public final class SocketModeService: Service, Sendable {
         var activeSlots: Int
         var reconnects = 0
         var envelopesDispatched = 0
+        var eventsDispatched = 0
+        var eventsFinished = 0
         var shuttingDown = false
     }
 
@@ -79,7 +84,8 @@ public final class SocketModeService: Service, Sendable {
             Status(
                 liveConnections: state.connections.values.filter(\.isLive).count,
                 reconnects: state.reconnects,
-                envelopesDispatched: state.envelopesDispatched
+                envelopesDispatched: state.envelopesDispatched,
+                eventsInProgress: state.eventsDispatched - state.eventsFinished
             )
         }
     }
@@ -92,7 +98,11 @@ public final class SocketModeService: Service, Sendable {
             maximumConcurrentHandlers: configuration.maximumConcurrentHandlers,
             responsePayloadDeadline: configuration.responsePayloadDeadline,
             logger: logger,
-            handlerErrors: metrics.handlerErrors
+            handlerErrors: metrics.handlerErrors,
+            handlerFinished: { envelope in
+                guard !envelope.acceptsResponsePayload else { return }
+                self.state.withLock { $0.eventsFinished += 1 }
+            }
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await dispatcher.run(envelopes) }
@@ -113,7 +123,10 @@ public final class SocketModeService: Service, Sendable {
 
     private func superviseSlots(sink: AsyncStream<InboundEnvelope>.Continuation) async throws {
         let countingSink: @Sendable (InboundEnvelope) -> Void = { envelope in
-            self.state.withLock { $0.envelopesDispatched += 1 }
+            self.state.withLock {
+                $0.envelopesDispatched += 1
+                if !envelope.acceptsResponsePayload { $0.eventsDispatched += 1 }
+            }
             sink.yield(envelope)
         }
         try await withThrowingDiscardingTaskGroup { group in

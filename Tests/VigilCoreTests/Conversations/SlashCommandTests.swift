@@ -54,7 +54,7 @@ struct SlashCommandTests {
         )
         let text = try await run(h, "status").replyText
         #expect(text.contains("Connections: 2 live (3 reconnects since start)"))
-        #expect(text.contains("1 event waiting, 4 Web API calls waiting"))
+        #expect(text.contains("1 event being handled, 4 Web API calls waiting"))
         #expect(text.contains("Token: ✅"))
         #expect(text.contains("Open incidents: 1 (0 acknowledged)"))
         #expect(text.contains("Watching 1 channel: <#\(F.alertChannel)>"))
