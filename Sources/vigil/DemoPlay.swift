@@ -13,6 +13,8 @@ struct DemoPlay: Sendable {
     static let alerts = "C0SIMALERTS"
     /// Alice, the on-call person of the demo.
     static let alice = "U0SIMALICE"
+    /// Bob, who approves risky runbook steps.
+    static let bob = "U0SIMBOB"
     /// The start of the worker's log message for a flap that is recorded without a new investigation.
     static let flapRecordedLog = "flapping alert already flagged"
 
@@ -25,6 +27,7 @@ struct DemoPlay: Sendable {
         var questionsAnswered: Int
         var slashCommandsAnswered: Int
         var buttonPresses: Int
+        var approvals: Int
 
         /// The closing paragraph.
         func paragraph(openIncidents: Int, acknowledged: Int, seconds: Double) -> String {
@@ -36,7 +39,8 @@ struct DemoPlay: Sendable {
                 + "\(resolved) incidents were resolved by their sources (Zabbix by editing its post, Uptime Kuma by "
                 + "new posts), each marked with ✅ and a note in the thread; \(openIncidents) incidents are still open "
                 + "(\(acknowledged) acknowledged with the button). Vigil answered \(questionsAnswered) question in a "
-                + "thread, \(slashCommandsAnswered) slash command and \(buttonPresses) button press. The whole day "
+                + "thread, \(slashCommandsAnswered) slash command and \(buttonPresses) button press, and ran "
+                + "\(approvals) runbook step only after its approver said yes in plain words. The whole day "
                 + "took \(String(format: "%.1f", seconds)) s."
         }
     }
@@ -97,9 +101,10 @@ struct DemoPlay: Sendable {
         let cpu = try await postAlert(DemoAlerts.zabbixProblem)
         let cpuInvestigation = try await expectInvestigation(under: cpu, of: "High CPU utilization")
 
-        step(4, "CloudWatch: api-5xx-rate goes into ALARM")
+        step(4, "CloudWatch: api-5xx-rate goes into ALARM (its runbook has a restart step that needs approval)")
         let api = try await postAlert(DemoAlerts.cloudWatchAlarm)
         _ = try await expectInvestigation(under: api, of: "api-5xx-rate")
+        let approvalDM = try await expectApprovalRequest(under: api)
 
         step(5, "Uptime Kuma: Checkout API is down")
         let checkout1 = try await postAlert(DemoAlerts.uptimeKumaDown)
@@ -150,6 +155,9 @@ struct DemoPlay: Sendable {
 
         step(12, "alice presses Acknowledge on the HighMemoryUsage investigation")
         try await pressAcknowledge(on: memoryInvestigation)
+
+        step(13, "bob answers the approval request in his DM with Vigil")
+        try await approveByMessage(approvalDM, alert: api)
 
         return try summary(flaggedFlapping: ["Checkout API"])
     }
@@ -206,6 +214,41 @@ struct DemoPlay: Sendable {
         }
         let headline = transcript.body(of: json(of: updated)).first ?? ""
         note("✎ Vigil updated its investigation: \(headline)")
+    }
+
+    /// Waits for the proposal of the gated step in the alert's thread and the request in the approver's DM, and
+    /// prints both. Returns the DM.
+    private func expectApprovalRequest(under post: SimulatedMessage) async throws -> SimulatedMessage {
+        let proposal = try await waitUntil("Vigil's approval proposal in the thread", method: "chat.postMessage") {
+            try vigilReplies(under: post.ts).first { text(of: $0).contains("Approval needed") }
+        }
+        printReply(proposal, indent: 4)
+        let request = try await waitUntil("the approval request in bob's DM", method: "chat.postMessage") {
+            () throws -> SimulatedMessage? in
+            guard let channel = simulator.directMessageChannel(with: Self.bob) else { return nil }
+            return try simulator.messages(in: channel).first(where: isVigil)
+        }
+        output("    Vigil, in a DM to bob (opened with conversations.open):")
+        for line in transcript.body(of: json(of: request)) { output("        " + line) }
+        return request
+    }
+
+    /// Bob approves in plain words; waits for the step's result in the alert's thread and the DM's update.
+    private func approveByMessage(_ request: SimulatedMessage, alert: SimulatedMessage) async throws {
+        let reply = "lgtm, go ahead"
+        output("bob, in his DM with Vigil: \(reply)")
+        _ = try simulator.postAsUser(channel: request.channel, user: Self.bob, text: reply)
+        let result = try await waitUntil("the approved step's result in the api-5xx-rate thread", method: "chat.postMessage") {
+            try vigilReplies(under: alert.ts).first { text(of: $0).contains("Ran `restart-api`") }
+        }
+        printReply(result, indent: 4)
+        let closed = try await waitUntil("the approval DM to show the decision", method: "chat.update") {
+            simulator.message(channel: request.channel, ts: request.ts).flatMap {
+                text(of: $0).contains("Approved by") ? $0 : nil
+            }
+        }
+        note("✎ Vigil updated the request in bob's DM and in the thread: "
+            + (transcript.body(of: json(of: closed)).last ?? ""))
     }
 
     /// Waits for the slash command's answer (in the ack, or through `response_url` when it was slow) and prints it.
@@ -266,7 +309,8 @@ struct DemoPlay: Sendable {
             resolved: posts.filter { $0.reactions.contains("white_check_mark") }.count,
             questionsAnswered: 1,
             slashCommandsAnswered: 1,
-            buttonPresses: 1
+            buttonPresses: 1,
+            approvals: 1
         )
     }
 

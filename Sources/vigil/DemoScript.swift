@@ -67,6 +67,7 @@ struct DemoScript: Sendable {
         output("Vigil demo: a scripted day in #alerts, played against the bundled Slack simulator (no tokens, no network).")
         output("  Slack (simulated): \(simulator.apiBaseURL) · workspace \"\(simulatorConfiguration.teamName)\" · bot @\(simulatorConfiguration.botUserName)")
         output("  Vigil (in-process): watching #alerts · runbook rule \"db and web hosts\" (check `/bin/uname -sr`, one runbook link)")
+        output("  · runbook rule \"api restarts\" (a `restart-api` step that needs approval; bob is the approver)")
         output("  flapping threshold lowered to 2 flips per hour for the demo · state in \(stateDirectory) (deleted at the end)")
         output("")
 
@@ -137,7 +138,8 @@ struct DemoScript: Sendable {
                     permissions: PermissionsConfiguration(
                         ack: .everyone, resolve: .everyone, silence: .everyone,
                         watch: Audience(userIDs: [DemoPlay.alice]), approve: .nobody
-                    )
+                    ),
+                    approvers: [DemoPlay.bob]
                 )
             ],
             limits: LimitsConfiguration(flappingThreshold: 2),
@@ -151,7 +153,19 @@ struct DemoScript: Sendable {
                             name: "kernel", action: .command(executable: "/bin/uname", arguments: ["-sr"]),
                             timeout: .seconds(5))
                     ]
-                )
+                ),
+                RunbookRuleConfiguration(
+                    name: "api restarts",
+                    match: RunbookRuleConfiguration.Match(sources: [.cloudwatch]),
+                    probes: [
+                        ProbeConfiguration(
+                            name: "restart-api",
+                            action: .command(
+                                executable: "/bin/echo",
+                                arguments: ["deployment api restarted (demo: nothing was touched)"]),
+                            timeout: .seconds(5), requiresApproval: true)
+                    ]
+                ),
             ]
         )
     }
