@@ -90,6 +90,14 @@ struct ApprovalFlowTests {
         return nil
     }
 
+    /// Presses Approve as `user`: on the DM's copy when `inDM`, else on the proposal in the alert thread.
+    static func pressApprove(_ harness: Harness, _ posted: Posted, as user: String, inDM: Bool = true) throws {
+        try harness.simulator.sendBlockActions(
+            actionID: "vigil_approve", value: posted.requestID, blockID: "vigil_approval_actions", userID: user,
+            channelID: inDM ? posted.directChannel : Harness.alerts,
+            messageTS: inDM ? posted.directMessage.ts : posted.proposal.ts)
+    }
+
     /// Waits until the message `ts` in `channel` reads `expected` (after Vigil's `chat.update`).
     static func waitForText(
         _ harness: Harness, _ expected: String, channel: String, ts: String
@@ -113,9 +121,7 @@ struct ApprovalFlowTests {
     func approvalByButtonInTheDMRunsTheStepAndClosesItEverywhere() async throws {
         try await Self.run { harness in
             let posted = try await Self.postGatedAlert(harness)
-            try harness.simulator.sendBlockActions(
-                actionID: "vigil_approve", value: posted.requestID, blockID: "vigil_approval_actions",
-                userID: Harness.bob, channelID: posted.directChannel, messageTS: posted.directMessage.ts)
+            try Self.pressApprove(harness, posted, as: Harness.bob)
 
             let result = try await Self.waitForRunResult(harness, thread: posted.alertTS)
             #expect(result.allText.contains("approved by <@U0SIMBOB>"))
@@ -173,18 +179,14 @@ struct ApprovalFlowTests {
     func someoneNotAllowedIsRefusedAndTheRequestStaysOpen() async throws {
         try await Self.run { harness in
             let posted = try await Self.postGatedAlert(harness)
-            try harness.simulator.sendBlockActions(
-                actionID: "vigil_approve", value: posted.requestID, blockID: "vigil_approval_actions",
-                userID: Harness.alice, channelID: Harness.alerts, messageTS: posted.proposal.ts)
+            try Self.pressApprove(harness, posted, as: Harness.alice, inDM: false)
             let refusal = try await harness.waitUntil("the refusal shown to Alice", method: "chat.postEphemeral") {
                 try harness.simulator.ephemeralMessages(in: Harness.alerts).first
             }
             #expect(refusal.visibleTo == Harness.alice)
             #expect(refusal.allText.contains("You're not allowed to approve"))
             // Still pending: Bob can approve it afterwards.
-            try harness.simulator.sendBlockActions(
-                actionID: "vigil_approve", value: posted.requestID, blockID: "vigil_approval_actions",
-                userID: Harness.bob, channelID: posted.directChannel, messageTS: posted.directMessage.ts)
+            try Self.pressApprove(harness, posted, as: Harness.bob)
             _ = try await Self.waitForRunResult(harness, thread: posted.alertTS)
         }
     }
@@ -197,9 +199,7 @@ struct ApprovalFlowTests {
             #expect(Self.approvalButtonValue(proposal) == nil)
             _ = try await Self.waitForText(harness, "Expired at", channel: posted.directChannel, ts: posted.directMessage.ts)
             // A late click is told so and runs nothing.
-            try harness.simulator.sendBlockActions(
-                actionID: "vigil_approve", value: posted.requestID, blockID: "vigil_approval_actions",
-                userID: Harness.bob, channelID: posted.directChannel, messageTS: posted.directMessage.ts)
+            try Self.pressApprove(harness, posted, as: Harness.bob)
             let late = try await harness.waitUntil("the answer to the late click", method: "chat.postEphemeral") {
                 try harness.simulator.ephemeralMessages(in: posted.directChannel).first
             }
