@@ -28,12 +28,12 @@ struct ConfigOptions: ParsableArguments {
     var config: String?
 }
 
-/// Bootstraps swift-log once, in the executable: journald-friendly lines on stderr.
-func bootstrapLogging(level: Logger.Level) -> Logger {
-    LoggingSystem.bootstrap { label in JournaldLogHandler(label: label, level: level) }
-    var logger = Logger(label: "vigil")
-    logger.logLevel = level
-    return logger
+/// Bootstraps swift-log once, in the executable: journald-friendly lines on stderr, at a level every logger shares
+/// (a configuration reload changes it through the returned switch).
+func bootstrapLogging(level: Logger.Level) -> (Logger, LogLevelSwitch) {
+    let levelSwitch = LogLevelSwitch(level)
+    LoggingSystem.bootstrap { label in JournaldLogHandler(label: label, levelSwitch: levelSwitch) }
+    return (Logger(label: "vigil"), levelSwitch)
 }
 
 /// Bootstraps swift-metrics once, in the executable, when the metrics endpoint is configured: every metric then
@@ -64,14 +64,19 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration = await loadConfiguration(options, environment: environment)
-        let logger = bootstrapLogging(level: configuration.logLevel)
+        let (logger, levelSwitch) = bootstrapLogging(level: configuration.logLevel)
         let metricsRegistry = bootstrapMetrics(configuration)
+        let configPath = options.config
         logger.info("starting", metadata: [
             "vigil.workspaces": "\(configuration.workspaces.count)", "vigil.state_dir": "\(configuration.stateDirectory)",
         ])
         do {
             let application = VigilApplication(
-                configuration: configuration, environment: environment, logger: logger, metricsRegistry: metricsRegistry)
+                configuration: configuration, environment: environment, logger: logger, metricsRegistry: metricsRegistry,
+                reloadConfiguration: {
+                    try await DaemonConfiguration.load(configPath: configPath, environment: environment)
+                },
+                logLevelSwitch: levelSwitch)
             switch try await application.run() {
             case .stopped:
                 logger.info("stopped")
@@ -98,7 +103,7 @@ struct Check: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration = await loadConfiguration(options, environment: environment)
-        let logger = bootstrapLogging(level: .warning)
+        let (logger, _) = bootstrapLogging(level: .warning)
         let allPassed = try await WorkspaceCheckCommand(configuration: configuration, logger: logger).run { line in
             print(line)
         }
@@ -115,7 +120,7 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .warning
-        let logger = bootstrapLogging(level: level)
+        let (logger, _) = bootstrapLogging(level: level)
         let succeeded = try await DemoScript(logger: logger).run { line in print(line) }
         if !succeeded { throw ExitCode.failure }
     }

@@ -101,6 +101,61 @@ struct VigilProcessTests {
         try? FileManager.default.removeItem(atPath: state)
     }
 
+    @Test func sighupReloadsTheConfigurationWithoutDroppingAConnection() async throws {
+        var simulatorConfiguration = SlackSimulator.Configuration()
+        simulatorConfiguration.channels.append(SimulatedChannel(id: "C0SIMINFRA", name: "infra"))
+        let simulator = try await SlackSimulator.start(configuration: simulatorConfiguration)
+        let state = try temporaryDirectory()
+        let configPath = state + "/vigil.yaml"
+        func writeConfiguration(_ text: String) throws {
+            try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+        }
+        func configuration(channels: [String], logLevel: String, connections: Int = 2) -> String {
+            """
+            log_level: \(logLevel)
+            connections: \(connections)
+            workspaces:
+              - name: test
+                alert_channels: [\(channels.joined(separator: ", "))]
+            """
+        }
+        try writeConfiguration(configuration(channels: ["C0SIMALERTS"], logLevel: "info"))
+        var environment = environment(simulator, stateDirectory: state)
+        environment["VIGIL_ALERT_CHANNELS"] = nil
+        environment["VIGIL_LOG_LEVEL"] = nil
+        let vigil = try VigilProcess(arguments: ["run", "--config", configPath], environment: environment)
+        let live = try await simulator.waitForLiveConnections(count: 2, timeout: .seconds(30))
+        try await vigil.waitForErrorOutput(containing: "watching alert channels")
+
+        // A broken file is refused as a whole; the worker keeps running on the old configuration.
+        try writeConfiguration(configuration(channels: ["C0SIMALERTS"], logLevel: "loud"))
+        kill(vigil.processIdentifier, SIGHUP)
+        try await vigil.waitForErrorOutput(containing: "configuration reload rejected")
+        #expect(vigil.errorOutput.contains("log_level"), "the error names the key")
+
+        // A good one: #ops is watched from now on, the log level is debug, and the connection count waits for a restart.
+        try writeConfiguration(configuration(channels: ["C0SIMALERTS", "C0SIMINFRA"], logLevel: "debug", connections: 3))
+        kill(vigil.processIdentifier, SIGHUP)
+        try await vigil.waitForErrorOutput(containing: "configuration reloaded")
+        #expect(vigil.errorOutput.contains("only take effect after a restart (systemctl restart vigil): connections"))
+        #expect(vigil.errorOutput.contains("now watching C0SIMINFRA"))
+        let alert = try simulator.postAsBot(channel: "C0SIMINFRA", fieldsJSON: TestAlerts.alertmanager("OpsDiskFull"))
+        try await simulator.waitForCalls(method: "chat.postMessage", count: 1, timeout: .seconds(15))
+        let reply = try #require(try simulator.threadReplies(channel: "C0SIMINFRA", threadTS: alert).first)
+        #expect(reply.text?.contains("OpsDiskFull") == true || reply.jsonText.contains("OpsDiskFull"))
+        // No connection was dropped or added by the reload.
+        #expect(Set(simulator.liveConnections().map(\.id)) == Set(live.map(\.id)))
+
+        kill(vigil.processIdentifier, SIGTERM)
+        let result = try await vigil.finish(within: .seconds(10))
+        #expect(result.status == 0, "stderr: \(result.stderr.suffix(2_000))")
+        let afterReload = result.stderr.components(separatedBy: "configuration reloaded").last ?? ""
+        #expect(afterReload.contains("<7>"), "debug records appear once the reload set log_level: debug")
+        #expect(!result.stderr.contains("xoxb-test-process") && !result.stderr.contains("xapp-test-process"))
+        await simulator.shutdown()
+        try? FileManager.default.removeItem(atPath: state)
+    }
+
     @Test func aRejectedBotTokenExits78NamingTheVariable() async throws {
         var configuration = SlackSimulator.Configuration()
         configuration.revokedTokens = ["xoxb-test-revoked-process"]

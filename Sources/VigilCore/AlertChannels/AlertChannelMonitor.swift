@@ -25,7 +25,7 @@ public actor AlertChannelMonitor {
     private let store: any VigilStore
     private let slack: any SlackMessaging
     private let own: MessageClassifier.OwnIdentity
-    private let settings: AlertChannelSettings
+    private var settings: AlertChannelSettings
     private let probes: ProbeExecutor
     private let logger: Logger
     private let now: @Sendable () -> Date
@@ -86,7 +86,36 @@ public actor AlertChannelMonitor {
         self.observer = observer
     }
 
+    /// Applies new tuning and runbook rules (a configuration reload); investigations from now on use them. The
+    /// workspace URL learned from `auth.test` is kept when the new settings have none.
+    public func apply(_ newSettings: AlertChannelSettings) {
+        var newSettings = newSettings
+        if newSettings.workspaceURL == nil { newSettings.workspaceURL = settings.workspaceURL }
+        settings = newSettings
+    }
+
     // MARK: - Watched channels
+
+    /// Follows a change of the channels listed in the configuration (a reload): channels newly listed are watched,
+    /// channels no longer listed stop being watched unless someone added them with `/vigil watch`.
+    /// - Returns: the channels added and removed.
+    public func replaceListedChannels(previous: [String], current: [String]) async throws -> (added: [String], removed: [String]) {
+        let stored = Dictionary(
+            try await store.watchedChannels(workspace: workspace).map { ($0.channel, $0.source) },
+            uniquingKeysWith: { first, _ in first })
+        var added: [String] = []
+        for channel in current where stored[channel] == nil {
+            try await store.addWatchedChannel(workspace: workspace, channel: channel, addedBy: nil, source: .configuration, at: now())
+            added.append(channel)
+        }
+        var removed: [String] = []
+        for channel in Set(previous).subtracting(current).sorted() where stored[channel].map({ $0 != .command }) == true {
+            try await store.removeWatchedChannel(workspace: workspace, channel: channel)
+            removed.append(channel)
+        }
+        try await reloadWatchedChannels()
+        return (added, removed)
+    }
 
     /// Records the channels named by the environment or the configuration and loads every watched channel.
     public func start(environmentChannels: [String], configuredChannels: [String] = []) async throws {

@@ -40,8 +40,8 @@ public actor ConversationService: ConversationHandling {
     let alertMonitor: AlertChannelMonitor
     /// Vigil's own ids from `auth.test`.
     let own: MessageClassifier.OwnIdentity
-    /// Permissions, approvers, budgets.
-    let settings: ConversationSettings
+    /// Permissions, approvers, budgets (replaced by ``apply(_:)`` on a configuration reload).
+    var settings: ConversationSettings
     /// Resolves user groups named in permissions.
     let userGroups: (any UserGroupResolver)?
     /// The daemon's part of `/vigil status`.
@@ -198,6 +198,17 @@ public actor ConversationService: ConversationHandling {
     }
 
     // MARK: - Other public API
+
+    /// Applies new settings (a configuration reload): permissions, approvers, the slash command's name and time
+    /// budgets count from the next message on. Requests already pending keep their expiry; cached user-group
+    /// members are dropped, so a changed group is read again. The workspace URL from `auth.test` is kept when the
+    /// new settings have none.
+    public func apply(_ newSettings: ConversationSettings) {
+        var newSettings = newSettings
+        if newSettings.workspaceURL == nil { newSettings.workspaceURL = settings.workspaceURL }
+        settings = newSettings
+        userGroupCache = [:]
+    }
 
     /// Remembers probe results of an incident's latest investigation, so questions ("what do the checks say?")
     /// and message updates can show them. Results replace earlier ones of the same probe name.

@@ -27,6 +27,10 @@ public struct VigilApplication: Sendable {
     /// How often each workspace re-checks its bot token with `auth.test`.
     private let tokenCheckInterval: Duration
     private let metricsRegistry: PrometheusCollectorRegistry?
+    /// Loads the configuration again on SIGHUP; `nil` leaves SIGHUP alone.
+    private let reloadConfiguration: (@Sendable () async throws -> DaemonConfiguration)?
+    /// The process's log level, changed by a reload.
+    private let logLevelSwitch: LogLevelSwitch?
 
     /// Creates the application.
     /// - Parameters:
@@ -35,13 +39,21 @@ public struct VigilApplication: Sendable {
     ///   - logger: The root logger.
     ///   - metricsRegistry: The registry behind the process's `MetricsSystem` (bootstrapped by the executable);
     ///     the metrics page is served only when this and `configuration.metrics` are both set.
+    ///   - tokenCheckInterval: How often each workspace re-checks its bot token.
+    ///   - reloadConfiguration: Loads and validates the configuration again; given, SIGHUP reloads it
+    ///     (``ConfigurationReloader``).
+    ///   - logLevelSwitch: The level of `logger`'s handler, changed when a reload changes `log_level`.
     public init(
         configuration: DaemonConfiguration,
         environment: [String: String],
         logger: Logger,
         metricsRegistry: PrometheusCollectorRegistry? = nil,
-        tokenCheckInterval: Duration = .seconds(300)
+        tokenCheckInterval: Duration = .seconds(300),
+        reloadConfiguration: (@Sendable () async throws -> DaemonConfiguration)? = nil,
+        logLevelSwitch: LogLevelSwitch? = nil
     ) {
+        self.reloadConfiguration = reloadConfiguration
+        self.logLevelSwitch = logLevelSwitch
         self.tokenCheckInterval = tokenCheckInterval
         self.configuration = configuration
         self.environment = environment
@@ -80,7 +92,6 @@ public struct VigilApplication: Sendable {
             let store = try await SQLiteVigilStore(directory: configuration.stateDirectory, logger: logger)
             let probes = ProbeExecutor(httpClient: CurlProbeHTTPClient(transport: curl),
                                        maximumConcurrency: configuration.limits.probeConcurrency)
-            let runbooks = configuration.runbooks.map(\.runbookRule)
             let workspaces = configuration.workspaces.map { workspace in
                 let api = SlackWebAPI(
                     baseURL: workspace.apiURL,
@@ -89,30 +100,9 @@ public struct VigilApplication: Sendable {
                     transport: curl,
                     logger: logger
                 )
-                var socketMode = SocketModeConfiguration(connectionCount: configuration.connections)
-                socketMode.maximumConcurrentHandlers = configuration.limits.handlerConcurrency
                 return WorkspaceService(
-                    configuration: WorkspaceService.Configuration(
-                        name: workspace.name,
-                        botTokenSource: workspace.botTokenSource,
-                        alertChannels: workspace.alertChannels,
-                        socketMode: socketMode,
-                        alerts: AlertChannelSettings(
-                            stormThreshold: configuration.limits.stormThreshold,
-                            flappingWindow: configuration.limits.flappingWindow,
-                            flappingThreshold: configuration.limits.flappingThreshold,
-                            relatedWindow: configuration.limits.relatedWindow,
-                            catchUpLimit: configuration.limits.catchUpLimit,
-                            runbooks: runbooks
-                        ),
-                        conversations: ConversationSettings(
-                            slashCommand: workspace.slashCommand,
-                            permissions: workspace.permissions,
-                            approvers: workspace.approvers,
-                            approvalTimeout: configuration.limits.approvalTimeout
-                        ),
-                        tokenCheckInterval: tokenCheckInterval
-                    ),
+                    configuration: Self.workspaceConfiguration(
+                        workspace, in: configuration, tokenCheckInterval: tokenCheckInterval),
                     api: api,
                     transport: transport,
                     store: store,
@@ -123,12 +113,24 @@ public struct VigilApplication: Sendable {
             }
             let daemon = VigilDaemon(workspaces: workspaces, health: health)
             let notify = SystemdNotifyService(environment: environment, health: health, logger: logger)
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: curl),
+                .init(service: daemon),
+                .init(service: notify),
+            ]
+            if let reloadConfiguration {
+                services.append(.init(service: ConfigurationReloader(
+                    running: configuration,
+                    load: reloadConfiguration,
+                    workspaces: workspaces,
+                    tokenCheckInterval: tokenCheckInterval,
+                    logLevelSwitch: logLevelSwitch,
+                    notifier: SystemdNotifier(environment: environment),
+                    logger: logger
+                )))
+            }
             var groupConfiguration = ServiceGroupConfiguration(
-                services: [
-                    .init(service: curl),
-                    .init(service: daemon),
-                    .init(service: notify),
-                ],
+                services: services,
                 gracefulShutdownSignals: signals,
                 logger: logger
             )
@@ -156,5 +158,36 @@ public struct VigilApplication: Sendable {
             await curl.shutdown()
             throw error
         }
+    }
+
+    /// What one workspace of `configuration` runs with (also what a reload applies).
+    static func workspaceConfiguration(
+        _ workspace: WorkspaceConfiguration,
+        in configuration: DaemonConfiguration,
+        tokenCheckInterval: Duration
+    ) -> WorkspaceService.Configuration {
+        var socketMode = SocketModeConfiguration(connectionCount: configuration.connections)
+        socketMode.maximumConcurrentHandlers = configuration.limits.handlerConcurrency
+        return WorkspaceService.Configuration(
+            name: workspace.name,
+            botTokenSource: workspace.botTokenSource,
+            alertChannels: workspace.alertChannels,
+            socketMode: socketMode,
+            alerts: AlertChannelSettings(
+                stormThreshold: configuration.limits.stormThreshold,
+                flappingWindow: configuration.limits.flappingWindow,
+                flappingThreshold: configuration.limits.flappingThreshold,
+                relatedWindow: configuration.limits.relatedWindow,
+                catchUpLimit: configuration.limits.catchUpLimit,
+                runbooks: configuration.runbooks.map(\.runbookRule)
+            ),
+            conversations: ConversationSettings(
+                slashCommand: workspace.slashCommand,
+                permissions: workspace.permissions,
+                approvers: workspace.approvers,
+                approvalTimeout: configuration.limits.approvalTimeout
+            ),
+            tokenCheckInterval: tokenCheckInterval
+        )
     }
 }

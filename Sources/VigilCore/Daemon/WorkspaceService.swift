@@ -49,7 +49,23 @@ public struct WorkspaceService: Sendable {
         }
     }
 
-    private let configuration: Configuration
+    /// The configuration a (re)start uses, and the running parts a reload reaches.
+    private final class Runtime: Sendable {
+        struct State {
+            var configuration: Configuration
+            var alerts: AlertChannelMonitor?
+            var conversations: ConversationService?
+        }
+
+        let state: Mutex<State>
+
+        init(_ configuration: Configuration) {
+            state = Mutex(State(configuration: configuration))
+        }
+    }
+
+    private let runtime: Runtime
+    private var configuration: Configuration { runtime.state.withLock { $0.configuration } }
     private let api: SlackWebAPI
     private let transport: WebSocketTransport
     private let store: any VigilStore
@@ -66,7 +82,7 @@ public struct WorkspaceService: Sendable {
         probes: ProbeExecutor = ProbeExecutor(),
         logger: Logger
     ) {
-        self.configuration = configuration
+        self.runtime = Runtime(configuration)
         self.api = api
         self.transport = transport
         self.store = store
@@ -75,10 +91,43 @@ public struct WorkspaceService: Sendable {
         self.logger = logger
     }
 
+    /// The workspace's name in the configuration.
+    public var name: String { configuration.name }
+
+    /// Applies a reloaded configuration to the running workspace: alert tuning and runbook rules, permissions,
+    /// approvers and the slash command's name, and the channels listed in the configuration (newly listed ones are
+    /// watched and caught up on; ones no longer listed stop being watched unless added with `/vigil watch`). The
+    /// Socket Mode settings are kept (they need a restart). When the workspace is not running, the next start uses it.
+    /// - Returns: what changed, one line each, for the log.
+    /// - Throws: store errors while changing the watched channels (the other settings are applied by then).
+    @discardableResult
+    public func reload(_ new: Configuration) async throws -> [String] {
+        let (old, alerts, conversations) = runtime.state.withLock { state in
+            let old = state.configuration
+            var kept = new
+            kept.socketMode = old.socketMode
+            kept.tokenCheckInterval = old.tokenCheckInterval
+            kept.botTokenSource = old.botTokenSource
+            state.configuration = kept
+            return (old, state.alerts, state.conversations)
+        }
+        guard let alerts, let conversations else { return [] }
+        await alerts.apply(new.alerts)
+        await conversations.apply(new.conversations)
+        let (added, removed) = try await alerts.replaceListedChannels(
+            previous: old.alertChannels + old.configuredChannels, current: new.alertChannels + new.configuredChannels)
+        var lines: [String] = []
+        if !added.isEmpty { lines.append("now watching \(added.joined(separator: ", "))") }
+        if !removed.isEmpty { lines.append("stopped watching \(removed.joined(separator: ", "))") }
+        if !added.isEmpty { await alerts.catchUp() }
+        return lines
+    }
+
     private var tokenGauge: Gauge { Gauge(label: "vigil_token_healthy", dimensions: [("workspace", configuration.name)]) }
 
     /// Runs the workspace until graceful shutdown or a failure that retrying cannot fix (recorded on the board).
     public func run() async {
+        let configuration = self.configuration
         var logger = logger
         logger[metadataKey: "slack.workspace"] = "\(configuration.name)"
         let name = configuration.name
@@ -135,6 +184,16 @@ public struct WorkspaceService: Sendable {
                 logger: logger
             )
             await alerts.setObserver(conversations)
+            runtime.state.withLock {
+                $0.alerts = alerts
+                $0.conversations = conversations
+            }
+            defer {
+                runtime.state.withLock {
+                    $0.alerts = nil
+                    $0.conversations = nil
+                }
+            }
             _ = try? await conversations.expireApprovalsLeftOpenByRestart()
             let router = VigilEventRouter(workspace: identity.teamID, store: store, alerts: alerts,
                                           conversations: conversations, logger: logger)

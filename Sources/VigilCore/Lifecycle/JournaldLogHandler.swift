@@ -15,9 +15,18 @@ public struct JournaldLogHandler: LogHandler {
     /// Where lines go; a test passes its own sink.
     public typealias Sink = @Sendable (String) -> Void
 
-    public var logLevel: Logger.Level
+    /// Records below it are dropped. With a ``LogLevelSwitch`` the level is the switch's (shared by every copy of
+    /// the logger, and setting it sets the switch).
+    public var logLevel: Logger.Level {
+        get { levelSwitch?.level ?? ownLevel }
+        set {
+            if let levelSwitch { levelSwitch.level = newValue } else { ownLevel = newValue }
+        }
+    }
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
+    private var ownLevel: Logger.Level
+    private let levelSwitch: LogLevelSwitch?
     private let label: String
     private let sink: Sink
 
@@ -27,7 +36,20 @@ public struct JournaldLogHandler: LogHandler {
     ///   - sink: receives each finished line (without the newline); defaults to stderr.
     public init(label: String, level: Logger.Level, sink: @escaping Sink = JournaldLogHandler.standardError) {
         self.label = label
-        self.logLevel = level
+        self.ownLevel = level
+        self.levelSwitch = nil
+        self.sink = sink
+    }
+
+    /// A handler whose level follows `levelSwitch` (changed by a configuration reload).
+    /// - Parameters:
+    ///   - label: the logger's label, written before the message.
+    ///   - levelSwitch: the shared level.
+    ///   - sink: receives each finished line (without the newline); defaults to stderr.
+    public init(label: String, levelSwitch: LogLevelSwitch, sink: @escaping Sink = JournaldLogHandler.standardError) {
+        self.label = label
+        self.ownLevel = levelSwitch.level
+        self.levelSwitch = levelSwitch
         self.sink = sink
     }
 
