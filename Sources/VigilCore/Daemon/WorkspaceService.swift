@@ -237,10 +237,11 @@ public struct WorkspaceService: Sendable {
                     try await checkTokenPeriodically(logger: workspaceLogger)
                 }
                 // Approval requests expire even when nobody interacts with them: swept every minute, or more often
-                // when requests live shorter (at most a quarter of their lifetime late).
-                let sweep = min(.seconds(60), max(.milliseconds(250), conversationSettings.approvalTimeout / 4))
+                // when requests live shorter (at most a quarter of their lifetime late; a reload may change it).
                 group.addTask {
                     while !Task.isShuttingDownGracefully {
+                        let timeout = self.configuration.conversations.approvalTimeout
+                        let sweep = min(.seconds(60), max(.milliseconds(250), timeout / 4))
                         do {
                             try await cancelWhenGracefulShutdown { try await Task.sleep(for: sweep) }
                         } catch {
