@@ -88,6 +88,7 @@ let package = Package(
             name: "vigil-bench",
             dependencies: [
                 "SlackSimulator",
+                "VigilCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -4,7 +4,7 @@
 # (e.g. bench/run.sh --runs 3 --heavy-runs 1).
 #
 # Needs: the Swift toolchain, python3 (with venv), cc, pkg-config and libwebsockets-dev; PyPI for the first run.
-# Time: about 10 minutes on 2 cores; the whole run is cut off after 25 minutes (timeout kills the process group,
+# Time: about 12 minutes on 2 cores; the whole run is cut off after 25 minutes (timeout kills the process group,
 # workers included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,8 +42,8 @@ timeout --kill-after=30 1500 "$BIN/vigil-bench" run \
     "$@" || status=$?
 
 if [ -f docs/performance.md ]; then
-    echo "== Web API reference: Python slack_sdk.WebClient"
-    timeout --kill-after=10 300 "$BIN/vigil-bench" webapi-python \
+    echo "== Web API client: Vigil's SlackWebAPI and Python's slack_sdk.WebClient"
+    timeout --kill-after=10 600 "$BIN/vigil-bench" webapi \
         --python "$VENV/bin/python" --script bench/webapi_python.py \
         --append-to docs/performance.md || status=$?
 fi
