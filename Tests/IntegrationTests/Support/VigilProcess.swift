@@ -1,10 +1,10 @@
 import Foundation
-import Synchronization
 import Testing
 
 /// The built `vigil` executable, run as a child process the way systemd or an operator runs it.
 ///
-/// Its stderr (the log) is collected as it arrives, so a test can wait for a log line while the process runs.
+/// Its stdout and stderr go to files in a temporary folder (no pipe can fill up, and no dispatch source watches a
+/// descriptor that is closed later), so a test can read the log while the process runs.
 final class VigilProcess: Sendable {
     /// `.build/debug/vigil` beside the sources (`make test` builds it before the tests run).
     static var executable: URL {
@@ -14,63 +14,50 @@ final class VigilProcess: Sendable {
     }
 
     nonisolated(unsafe) let process = Process()
-    private let stdout = Pipe()
-    private let stderr = Pipe()
-    private let errorText = Mutex("")
-    /// Woken on every chunk of stderr and at its end.
-    private let errorChunks: AsyncStream<Void>.Continuation
-    private let errorStream: AsyncStream<Void>
+    private let directory: URL
+    private let stdoutFile: URL
+    private let stderrFile: URL
 
     /// Starts `vigil` with exactly `environment` (nothing inherited, so no real token can leak in).
     init(arguments: [String], environment: [String: String]) throws {
         let executable = Self.executable
         try #require(FileManager.default.isExecutableFile(atPath: executable.path), "build first: \(executable.path) is missing")
-        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        errorChunks = continuation
-        errorStream = stream
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-process-output-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        stdoutFile = directory.appendingPathComponent("stdout")
+        stderrFile = directory.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: stdoutFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
         process.executableURL = executable
         process.arguments = arguments
         process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { current, _ in current }
-        process.standardOutput = stdout
-        process.standardError = stderr
-        stderr.fileHandleForReading.readabilityHandler = { [self] handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                errorChunks.finish()
-            } else {
-                errorText.withLock { $0 += String(decoding: data, as: UTF8.self) }
-                errorChunks.yield()
-            }
-        }
+        process.standardOutput = try FileHandle(forWritingTo: stdoutFile)
+        process.standardError = try FileHandle(forWritingTo: stderrFile)
         try process.run()
     }
 
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
     /// What the process wrote to stderr so far.
-    var errorOutput: String { errorText.withLock { $0 } }
+    var errorOutput: String { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
 
     /// The process id (for signals).
     var processIdentifier: Int32 { process.processIdentifier }
 
-    /// Waits until stderr contains `text` (re-checked on every new chunk); throws after `timeout` or at the end of
-    /// the output.
+    /// Waits until stderr contains `text`, re-reading it every 20 ms; throws after `timeout` or once the process has
+    /// exited without writing it.
     func waitForErrorOutput(containing text: String, timeout: Duration = .seconds(15)) async throws {
-        if errorOutput.contains(text) { return }
-        let stream = errorStream
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask { [self] in
-                for await _ in stream where errorOutput.contains(text) { return true }
-                return errorOutput.contains(text)
+        let deadline = ContinuousClock.now + timeout
+        while !errorOutput.contains(text) {
+            guard ContinuousClock.now < deadline, process.isRunning else {
+                if errorOutput.contains(text) { return }
+                throw WaitFailure(
+                    description: "vigil did not log \"\(text)\" within \(timeout)\(process.isRunning ? "" : " (it exited)"); "
+                        + "stderr ends with:\n\(errorOutput.suffix(2_000))")
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return false
-            }
-            let found = try await group.next() ?? false
-            group.cancelAll()
-            if !found || !errorOutput.contains(text) {
-                throw WaitFailure(description: "vigil did not log \"\(text)\" within \(timeout); stderr ends with:\n\(errorOutput.suffix(2_000))")
-            }
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 
@@ -87,9 +74,7 @@ final class VigilProcess: Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         process.waitUntilExit()
-        let out = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        // The rest of stderr arrives through the handler; wait for its end (bounded: the process is gone).
-        for await _ in errorStream {}
+        let out = (try? String(contentsOf: stdoutFile, encoding: .utf8)) ?? ""
         return (process.terminationStatus, out, errorOutput)
     }
 
