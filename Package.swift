@@ -6,6 +6,16 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Release link of `vigil`: lld with packed relative relocations keeps the executable position-independent (ASLR)
+/// without a 2.7 MiB relocation table read at every start, and `--no-export-dynamic` undoes the static stdlib's
+/// `-export-dynamic` (1.8 MiB of dynamic symbols that every shared library's symbol lookups walked). Crash backtraces
+/// read `.symtab` and DWARF, which stay. Together 2.5-3 MiB less idle RSS.
+let releaseLinkerFlags = [
+    "-use-ld=lld",
+    "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+    "-Xlinker", "--no-export-dynamic",
+]
+
 let package = Package(
     name: "vigil",
     platforms: [.macOS(.v15)],
@@ -82,7 +92,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            linkerSettings: [.unsafeFlags(releaseLinkerFlags, .when(configuration: .release))]
         ),
         .executableTarget(
             name: "vigil-bench",
