@@ -125,6 +125,25 @@ struct SocketModeServiceTests {
         try await harness.stop()
     }
 
+    @Test func envelopesTheHandlerDoesNotNeedAreAckedButNeverHandled() async throws {
+        let handler = RecordingHandler(declines: { $0.eventID?.hasPrefix("EvSKIP") == true })
+        let harness = try await SocketModeHarness(handler: handler)
+        _ = try await harness.simulator.waitForLiveConnections(count: 2, timeout: .seconds(15))
+        var skipped: [String] = []
+        for index in 0..<20 {
+            skipped.append(try harness.simulator.sendEventsAPI(event: SocketModeHarness.humanMessage(index), eventID: "EvSKIP\(index)"))
+        }
+        let kept = try harness.simulator.sendEventsAPI(event: SocketModeHarness.humanMessage(99), eventID: "EvKEEP1")
+        let acks = try await harness.simulator.waitForAcknowledgedEnvelopes(count: 21, timeout: .seconds(10))
+        #expect(Set(acks.map(\.envelopeID)).isSuperset(of: Set(skipped + [kept])))
+        #expect(harness.simulator.duplicateAcks().isEmpty)
+        try await waitUntil { harness.handler.eventIDs.contains("EvKEEP1") }
+        #expect(harness.handler.eventIDs == ["EvKEEP1"])
+        #expect(handler.declined.count == 20)
+        #expect(harness.service.status.envelopesDispatched == 1)
+        try await harness.stop()
+    }
+
     @Test func connectsOverTLSWithAPrivateCA() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-tls-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

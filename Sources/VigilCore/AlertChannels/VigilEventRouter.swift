@@ -61,19 +61,27 @@ public struct VigilEventRouter: SocketModeEnvelopeHandler {
         }
     }
 
-    private func handleEvent(_ envelope: InboundEnvelope) async throws {
+    /// Skips, without decoding or touching the store, the events Vigil has nothing to do with: event types other
+    /// than `message` and `app_mention`, and messages in channels it does not watch (most traffic). DMs (`D…`) and
+    /// mentions (their own `app_mention` event) are still handled. Called on the libwebsockets service thread by the
+    /// Socket Mode client, and again by ``handle(_:)``; it logs only what it skips.
+    public func needsHandling(_ envelope: InboundEnvelope) -> Bool {
+        guard envelope.kind == .eventsAPI else { return true }
         guard envelope.eventType == "message" || envelope.eventType == "app_mention" else {
             logger.debug("event type not handled", metadata: ["slack.event_type": "\(envelope.eventType ?? "-")"])
-            return
+            return false
         }
-        // Most traffic is chatter in channels Vigil does not watch: skip it before decoding or touching the store.
-        // DMs (D…) and mentions (their own app_mention event) are still handled.
         if envelope.eventType == "message", let channel = envelope.eventChannel, !channel.hasPrefix("D"),
            !alerts.isWatched(channel)
         {
             logHandled(envelope, channel: channel, ts: nil, outcome: "\(MessageClassification.notWatched)")
-            return
+            return false
         }
+        return true
+    }
+
+    private func handleEvent(_ envelope: InboundEnvelope) async throws {
+        guard needsHandling(envelope) else { return }
         if let eventID = envelope.eventID {
             guard try await store.markEventProcessed(workspace: workspace, eventID: eventID, at: now()) else {
                 logger.info("event already handled before a restart; dropped", metadata: [

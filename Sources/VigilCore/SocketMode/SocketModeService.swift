@@ -8,8 +8,9 @@ import Synchronization
 /// - Each of ``SocketModeConfiguration/connectionCount`` slots holds one connection. A connection counts as live only
 ///   after Slack's `hello`.
 /// - Every envelope is acked on arrival, on the connection it came on, exactly once (``SocketModeConnection``);
-///   redelivered `event_id`s are acked and dropped (``EventDeduplicator``); the rest is dispatched with bounded
-///   concurrency (``EnvelopeDispatcher``).
+///   redelivered `event_id`s are acked and dropped (``EventDeduplicator``), and so are envelopes the handler says
+///   it does not need (``SocketModeEnvelopeHandler/needsHandling(_:)``, asked on the service thread); the rest is
+///   dispatched with bounded concurrency (``EnvelopeDispatcher``).
 /// - `disconnect` with `warning` or `refresh_requested`: make-before-break. The slot opens a replacement and retires
 ///   the old connection only after the replacement's `hello`. `link_disabled` stops the service with
 ///   ``SocketModeError/linkDisabled``; `too_many_websockets` sheds the slot (down to one).
@@ -23,6 +24,7 @@ public final class SocketModeService: Service, Sendable {
     public struct Status: Sendable, Equatable {
         public var liveConnections: Int
         public var reconnects: Int
+        /// Envelopes handed to the handler: not redeliveries, not those it said it did not need.
         public var envelopesDispatched: Int
         /// Events (envelopes without a response payload: not slash commands or interactions) acked and handed over
         /// whose handling has not finished: running, or waiting for a handler slot.
@@ -122,7 +124,10 @@ public final class SocketModeService: Service, Sendable {
     // MARK: - Slots
 
     private func superviseSlots(sink: AsyncStream<InboundEnvelope>.Continuation) async throws {
+        let handler = self.handler
         let countingSink: @Sendable (InboundEnvelope) -> Void = { envelope in
+            // On the service thread: most envelopes end here, with no task and no wake-up of a worker thread.
+            guard envelope.acceptsResponsePayload || handler.needsHandling(envelope) else { return }
             self.state.withLock {
                 $0.envelopesDispatched += 1
                 if !envelope.acceptsResponsePayload { $0.eventsDispatched += 1 }

@@ -9,10 +9,24 @@ import VigilCore
 final class RecordingHandler: SocketModeEnvelopeHandler {
     private let state = Mutex<[InboundEnvelope]>([])
     private let delay: Duration?
+    private let declines: @Sendable (InboundEnvelope) -> Bool
+    private let declinedState = Mutex<[InboundEnvelope]>([])
 
-    init(delay: Duration? = nil) {
+    /// - Parameters:
+    ///   - delay: how long each `handle` takes.
+    ///   - declines: envelopes `needsHandling` answers `false` for (recorded in ``declined``).
+    init(delay: Duration? = nil, declines: @escaping @Sendable (InboundEnvelope) -> Bool = { _ in false }) {
         self.delay = delay
+        self.declines = declines
     }
+
+    func needsHandling(_ envelope: InboundEnvelope) -> Bool {
+        guard declines(envelope) else { return true }
+        declinedState.withLock { $0.append(envelope) }
+        return false
+    }
+
+    var declined: [InboundEnvelope] { declinedState.withLock { $0 } }
 
     func handle(_ envelope: InboundEnvelope) async throws -> JSONValue? {
         state.withLock { $0.append(envelope) }
