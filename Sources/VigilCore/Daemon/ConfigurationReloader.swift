@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -68,7 +63,8 @@ public actor ConfigurationReloader: Service {
     /// Reads the configuration again and applies it (what SIGHUP does).
     @discardableResult
     public func reload() async -> Outcome {
-        notifier.notify("RELOADING=1\nMONOTONIC_USEC=\(Self.monotonicMicroseconds())")
+        // MONOTONIC_USEC is only required by Type=notify-reload (systemd 253+); the unit uses ExecReload with kill.
+        notifier.notify("RELOADING=1")
         defer { notifier.notify("READY=1") }
         logger.notice("reloading the configuration (SIGHUP)")
         let new: DaemonConfiguration
@@ -128,11 +124,5 @@ public actor ConfigurationReloader: Service {
                 "these settings changed but only take effect after a restart (systemctl restart vigil): \(changes.needRestart.joined(separator: ", "))")
         }
         return .reloaded(changes)
-    }
-
-    private static func monotonicMicroseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1_000
     }
 }
