@@ -174,6 +174,11 @@ struct BenchSession {
         let settleStart = (ContinuousClock.now, process.cpuSeconds)
         try await Task.sleep(for: self.parameters.settle)
         result.values[.rssIdle] = process.residentBytes.map(Self.mebibytes)
+        if let breakdown = process.residentBreakdown {
+            result.values[.rssIdleExecutable] = Self.mebibytes(breakdown.executable)
+            result.values[.rssIdleLibraries] = Self.mebibytes(breakdown.otherFiles)
+            result.values[.rssIdleAnonymous] = Self.mebibytes(breakdown.anonymous)
+        }
         var idleCPUPerSecond = 0.0
         if let before = settleStart.1, let after = process.cpuSeconds {
             idleCPUPerSecond = max(0, after - before) / (ContinuousClock.now - settleStart.0).seconds

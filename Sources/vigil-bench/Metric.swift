@@ -10,6 +10,8 @@ enum Metric: String, Sendable, CaseIterable, Hashable {
     case slowP50, slowP99, slowMax, slowReplies
     /// Resident memory (MiB): idle after connect, before and after 20,000 envelopes, and the growth.
     case rssIdle, rssBeforeSoak, rssAfterSoak, rssGrowth
+    /// The idle RSS by mapping (MiB): the worker's own executable file, other files (shared libraries), anonymous.
+    case rssIdleExecutable, rssIdleLibraries, rssIdleAnonymous
     /// CPU seconds (user + sys) per 10,000 envelopes; CPU milliseconds per second while idle after connect.
     case cpuPer10k, idleCPU
     /// Bot post written → thread reply received (ms); replies missing.

@@ -183,6 +183,9 @@ final class WorkerProcess: Sendable {
 
     /// VmRSS in bytes, `nil` if gone.
     var residentBytes: Int? { ProcessMetrics.residentBytes(pid: self.pid) }
+
+    /// The resident memory by mapping kind (own executable, other files, anonymous).
+    var residentBreakdown: ProcessMetrics.ResidentBreakdown? { ProcessMetrics.residentBreakdown(pid: self.pid) }
     /// utime + stime in seconds, `nil` if gone.
     var cpuSeconds: Double? { ProcessMetrics.cpuSeconds(pid: self.pid) }
 }
