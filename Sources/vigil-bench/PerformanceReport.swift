@@ -102,7 +102,13 @@ struct PerformanceReport {
             - **RSS** is `VmRSS` from `/proc/<pid>/status`: idle = \(Self.seconds(p.settle)) after the connections \
             are live; growth = RSS after the \(p.soakCount)-envelope soak (at \(Int(p.soakRate))/s) minus RSS just \
             before it (after the warm-up, latency and end-to-end scenarios), so first-use allocations are not \
-            counted as growth. Both are read once the process is quiet again. The idle RSS is split by mapping from             `/proc/<pid>/smaps`: the worker's own executable file (for Bolt the Python interpreter), other mapped files             (shared libraries, Python's extension modules) and anonymous memory (heap, stacks). File-backed pages are             clean, shared with every other process mapping the same file and dropped first under memory pressure;             Linux maps up to 64 KiB around each touched code page (fault-around), so a large executable whose code             is touched in many places shows far more resident code than it runs. Anonymous memory is what the             worker really holds for itself.
+            counted as growth. Both are read once the process is quiet again. The idle RSS is split by mapping from \
+            `/proc/<pid>/smaps`: the worker's own executable file (for Bolt the Python interpreter), other mapped files \
+            (shared libraries, Python's extension modules) and anonymous memory (heap, stacks). File-backed pages are \
+            clean, shared with every other process mapping the same file and dropped first under memory pressure; \
+            Linux maps up to 64 KiB around each touched code page (fault-around), so a large executable whose code \
+            is touched in many places shows far more resident code than it runs. Anonymous memory is what the \
+            worker really holds for itself.
             - **CPU** is `utime + stime` of `/proc/<pid>/stat` (all threads, divided by `sysconf(_SC_CLK_TCK)`) \
             over the soak, divided by the envelopes acked in it, from just before it until the worker's CPU use has fallen back to idle (queued handler \
             work included), scaled to 10,000 envelopes. Idle CPU is measured over the settle pause after connect.

@@ -126,9 +126,9 @@ struct ResultTable {
                 target: "≤ 10 MiB",
                 check: { _, vigil, _ in vigil.median(.rssIdle).map { $0 <= 10 } }
             ),
-            Row(title: "… of it the worker's own executable file (code, read-only data)", metric: .rssIdleExecutable, unit: .mebibytes),
-            Row(title: "… of it other mapped files (shared libraries)", metric: .rssIdleLibraries, unit: .mebibytes),
-            Row(title: "… of it anonymous memory (heap, stacks)", metric: .rssIdleAnonymous, unit: .mebibytes),
+            Row(title: "… of it the worker's own executable file (code, read-only data)", metric: .rssIdleExecutable, unit: .mebibytes, showRatio: false),
+            Row(title: "… of it other mapped files (shared libraries)", metric: .rssIdleLibraries, unit: .mebibytes, showRatio: false),
+            Row(title: "… of it anonymous memory (heap, stacks)", metric: .rssIdleAnonymous, unit: .mebibytes, showRatio: false),
             Row(title: "RSS before the \(p.soakCount) (after warm-up)", metric: .rssBeforeSoak, unit: .mebibytes),
             Row(title: "RSS after \(p.soakCount) envelopes", metric: .rssAfterSoak, unit: .mebibytes),
             Row(

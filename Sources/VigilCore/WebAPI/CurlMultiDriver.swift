@@ -55,9 +55,11 @@ public final class CurlMultiDriver: HTTPTransport, Service, @unchecked Sendable 
     /// Driver settings. Every property has a default; ``fromEnvironment(_:)`` reads `VIGIL_CA_FILE`.
     public struct Configuration: Sendable {
         /// Most simultaneous connections to one host (`CURLMOPT_MAX_HOST_CONNECTIONS`); further transfers wait
-        /// for a free connection, or multiplex over HTTP/2. Default 6.
+        /// for a free connection, or multiplex over HTTP/2. Default 16: over HTTP/1.1 (a proxy, the simulator)
+        /// each slow call holds a connection, and Slack answering in 2 s during an incident must not cap posting
+        /// below the workspace budget (16 / 2 s = 8 calls/s).
         public var maxConnectionsPerHost: Int
-        /// Most simultaneous connections overall (`CURLMOPT_MAX_TOTAL_CONNECTIONS`); 0 means no limit. Default 24.
+        /// Most simultaneous connections overall (`CURLMOPT_MAX_TOTAL_CONNECTIONS`); 0 means no limit. Default 64.
         public var maxTotalConnections: Int
         /// Path of a PEM file with extra CA certificates (for TLS-intercepting proxies or a private Slack
         /// simulator). Added to the system trust store, which stays trusted. `nil` for none. Default `nil`.
@@ -74,15 +76,15 @@ public final class CurlMultiDriver: HTTPTransport, Service, @unchecked Sendable 
         /// Creates a configuration.
         ///
         /// - Parameters:
-        ///   - maxConnectionsPerHost: `CURLMOPT_MAX_HOST_CONNECTIONS`. Default 6.
-        ///   - maxTotalConnections: `CURLMOPT_MAX_TOTAL_CONNECTIONS`, 0 for no limit. Default 24.
+        ///   - maxConnectionsPerHost: `CURLMOPT_MAX_HOST_CONNECTIONS`. Default 16.
+        ///   - maxTotalConnections: `CURLMOPT_MAX_TOTAL_CONNECTIONS`, 0 for no limit. Default 64.
         ///   - extraCABundlePath: Extra CA PEM file, or `nil`. Default `nil`.
         ///   - userAgent: `User-Agent`. Default `"vigil (libcurl)"`.
         ///   - maxResponseBodyBytes: Response size limit. Default 32 MiB.
         ///   - logLibcurlDebugText: Route libcurl's informational text to `debug` logs. Default `false`.
         public init(
-            maxConnectionsPerHost: Int = 6,
-            maxTotalConnections: Int = 24,
+            maxConnectionsPerHost: Int = 16,
+            maxTotalConnections: Int = 64,
             extraCABundlePath: String? = nil,
             userAgent: String = "vigil (libcurl)",
             maxResponseBodyBytes: Int = 32 << 20,
