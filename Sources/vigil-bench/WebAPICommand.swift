@@ -32,6 +32,9 @@ struct WebAPICommand: AsyncParsableCommand {
     @Option(help: "Append the section to this markdown file (e.g. docs/performance.md).")
     var appendTo: String?
 
+    @Option(help: "Milliseconds the simulator waits before answering each chat.postMessage (a slow Slack).")
+    var postDelayMilliseconds = 0
+
     /// One client, one mode, one run.
     struct Measurement: Sendable {
         var client: String
@@ -70,7 +73,7 @@ struct WebAPICommand: AsyncParsableCommand {
     // MARK: - Vigil
 
     private func measureVigil(concurrency: Int) async throws -> Measurement {
-        let slack = try await Self.startSimulator()
+        let slack = try await self.startSimulator()
         var logger = Logger(label: "vigil-bench.webapi") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical
         let curl = try CurlMultiDriver(logger: logger)
@@ -140,7 +143,7 @@ struct WebAPICommand: AsyncParsableCommand {
     // MARK: - Python
 
     private func measurePython() async throws -> [Measurement] {
-        let slack = try await Self.startSimulator()
+        let slack = try await self.startSimulator()
         let output: String
         do {
             output = try await self.runPythonClient(slack: slack)
@@ -198,10 +201,12 @@ struct WebAPICommand: AsyncParsableCommand {
 
     // MARK: - Report
 
-    private static func startSimulator() async throws -> SlackSimulator {
+    private func startSimulator() async throws -> SlackSimulator {
         var configuration = SlackSimulator.Configuration()
         configuration.channelPostRateLimit = nil
-        return try await SlackSimulator.start(configuration: configuration)
+        let simulator = try await SlackSimulator.start(configuration: configuration)
+        if postDelayMilliseconds > 0 { simulator.setPostMessageDelay(.milliseconds(postDelayMilliseconds)) }
+        return simulator
     }
 
     private func section(_ measurements: [Measurement]) -> String {

@@ -228,6 +228,29 @@ struct AlertChannelTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(2)))
+    func investigationThatSlackRefusedIsPostedAfterARestart() async throws {
+        try await Harness.run { harness in
+            harness.simulator.injectFault(.slackError("fatal_error"), method: "chat.postMessage", channel: Harness.alerts)
+            let alert = try harness.postAlert(TestAlerts.alertmanager("HighMemoryUsage"))
+            _ = try await harness.waitUntil("the refused investigation post", method: "chat.postMessage") {
+                harness.simulator.calls(method: "chat.postMessage").first { !$0.answeredOK }
+            }
+            try await harness.waitUntilHandled(alert, outcome: "new alert")
+            #expect(try harness.vigilReplies(thread: alert).isEmpty)
+
+            // Not read again by catch-up (its post is behind the channel's cursor): resumed as an owed investigation.
+            try await harness.stopWorker()
+            try await harness.startWorker()
+            let replies = try await harness.waitForReplies(thread: alert)
+            #expect(replies[0].allText.contains("HighMemoryUsage"))
+            // Owed once: a further restart does not post it again.
+            try await harness.stopWorker()
+            try await harness.startWorker()
+            #expect(try harness.vigilReplies(thread: alert).count == 1)
+        }
+    }
+
     // MARK: - Conversations
 
     @Test(.timeLimit(.minutes(2)))

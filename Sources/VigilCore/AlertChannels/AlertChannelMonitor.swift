@@ -164,6 +164,9 @@ public actor AlertChannelMonitor {
             case .humanMessage, .ownMessage, .notWatched, .ignored:
                 break
             }
+        } catch is CancellationError {
+            logger.notice("alert handling interrupted by shutdown; an owed investigation is resumed at the next start",
+                          metadata: ["slack.channel": "\(message.channel ?? "-")", "slack.ts": "\(message.ts ?? "-")"])
         } catch {
             logger.error("alert handling failed: \(error)", metadata: [
                 "slack.channel": "\(message.channel ?? "-")", "slack.ts": "\(message.ts ?? "-")",
@@ -257,9 +260,13 @@ public actor AlertChannelMonitor {
             logger.info("alert silenced; no investigation", metadata: ["vigil.incident": "\(incident.id)", "vigil.silence": "\(silence.id)"])
             try await store.appendAudit(workspace: workspace, at: now(), actor: nil, action: "suppressed",
                                         target: "incident:\(incident.id)", detail: "silence \(silence.id)", via: .system)
+            try await store.settleInvestigation(incidentID: incident.id)
             return
         }
-        if try await inStorm(channel: incident.channel, adding: alert, ts: incident.rootTS) { return }
+        if try await inStorm(channel: incident.channel, adding: alert, ts: incident.rootTS) {
+            try await store.settleInvestigation(incidentID: incident.id)
+            return
+        }
         let flap = try await store.flapping(workspace: workspace, identity: incident.identity,
                                             window: settings.flappingWindow, threshold: settings.flappingThreshold, now: now())
         var flapping: InvestigationFacts.Flapping?
@@ -267,11 +274,55 @@ public actor AlertChannelMonitor {
             let flaggedNow = try await store.markFlapping(incidentID: incident.id, at: now(), window: settings.flappingWindow)
             guard flaggedNow else {
                 logger.info("flapping alert already flagged; not re-investigated", metadata: ["vigil.incident": "\(incident.id)"])
+                try await store.settleInvestigation(incidentID: incident.id)
                 return
             }
             flapping = InvestigationFacts.Flapping(transitions: flap.transitions, window: settings.flappingWindow, isFlapping: true)
         }
         try await investigate(incident, alert: alert, flapping: flapping, postAsReply: true)
+    }
+
+    /// Posts the investigations that were owed but interrupted: a shutdown while the reply waited for its turn, or
+    /// Slack failing for good. Called after each catch-up (start, reconnect); incidents resolved meanwhile are left
+    /// alone, and silences, storms and flapping apply as for a new alert.
+    /// - Returns: how many investigations were resumed.
+    @discardableResult
+    public func resumeInterruptedInvestigations() async -> Int {
+        let owed: [Incident]
+        do {
+            owed = try await store.incidentsAwaitingInvestigation(workspace: workspace)
+        } catch {
+            logger.warning("could not look for interrupted investigations: \(error)")
+            return 0
+        }
+        var resumed = 0
+        for incident in owed where investigationsInFlight[incident.id] == nil {
+            do {
+                guard let stored = try await store.alert(workspace: workspace, channel: incident.channel, ts: incident.rootTS)
+                else {
+                    try await store.settleInvestigation(incidentID: incident.id)
+                    continue
+                }
+                logger.notice("resuming an investigation that was interrupted", metadata: [
+                    "vigil.incident": "\(incident.id)", "slack.channel": "\(incident.channel)", "vigil.alert": "\(incident.name)",
+                ])
+                investigationsInFlight[incident.id] = .some(nil)
+                do {
+                    try await investigateNew(incident, alert: stored.alert)
+                } catch {
+                    investigationsInFlight[incident.id] = nil
+                    throw error
+                }
+                if case .some(.some(let pending)) = investigationsInFlight.removeValue(forKey: incident.id) {
+                    try await updateResolvedInvestigation(pending.incident, alert: pending.alert)
+                }
+                resumed += 1
+            } catch {
+                logger.error("resuming an investigation failed; it is tried again after the next reconnect: \(error)",
+                             metadata: ["vigil.incident": "\(incident.id)"])
+            }
+        }
+        return resumed
     }
 
     /// Runs the investigation again for an incident (the Re-run button, `@vigil rerun`) and updates its message.
@@ -464,6 +515,8 @@ public actor AlertChannelMonitor {
                         "slack.channel": "\(channel)", "vigil.messages": "\(messages.count)", "vigil.alerts": "\(handled)",
                     ])
                 }
+            } catch is CancellationError {
+                return  // shutting down
             } catch {
                 logger.warning("catch-up failed for a channel; will retry on the next reconnect: \(error)",
                                metadata: ["slack.channel": "\(channel)"])

@@ -229,6 +229,7 @@ public struct WorkspaceService: Sendable {
                     // Catch up on what was posted while Vigil had no live connection (start, total disconnect).
                     for await _ in regained {
                         await alerts.catchUp()
+                        await alerts.resumeInterruptedInvestigations()
                         let open = (try? await store.openIncidents(workspace: identity.teamID, channel: nil).count) ?? 0
                         health.update(name) { $0.openIncidents = open }
                     }

@@ -46,6 +46,9 @@ struct EnvelopeDispatcher: Sendable {
     private func invokeHandler(_ envelope: InboundEnvelope) async -> JSONValue? {
         do {
             return try await handler.handle(envelope)
+        } catch is CancellationError {
+            logger.notice("handler interrupted by shutdown", metadata: ["slack.envelope_id": "\(envelope.envelopeID)"])
+            return nil
         } catch {
             handlerErrors.increment()
             logger.error(

@@ -179,10 +179,32 @@ extension SQLiteVigilStore {
     public func setInvestigationTS(incidentID: Int64, ts: String) async throws -> Bool {
         try await writer.write { db in
             try db.execute(
-                sql: "UPDATE incidents SET investigation_ts = ? WHERE id = ?",
+                sql: "UPDATE incidents SET investigation_ts = ?, investigation_pending = 0 WHERE id = ?",
                 arguments: [ts, incidentID]
             )
             return db.changesCount > 0
+        }
+    }
+
+    /// Implements the ``VigilStore`` requirement of the same name.
+    public func settleInvestigation(incidentID: Int64) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE incidents SET investigation_pending = 0 WHERE id = ?", arguments: [incidentID])
+        }
+    }
+
+    /// Implements the ``VigilStore`` requirement of the same name.
+    public func incidentsAwaitingInvestigation(workspace: String) async throws -> [Incident] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM incidents
+                    WHERE workspace = ? AND investigation_pending = 1 AND status <> 'resolved' AND investigation_ts IS NULL
+                    ORDER BY first_seen, id
+                    """,
+                arguments: [workspace]
+            ).map(Self.incident(from:))
         }
     }
 }
@@ -272,8 +294,8 @@ extension SQLiteVigilStore {
             sql: """
                 INSERT INTO incidents (
                     workspace, identity, channel, root_ts, status, severity, name, source, summary, labels,
-                    host, service, first_seen, last_seen, occurrences, transitions
-                ) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                    host, service, first_seen, last_seen, occurrences, transitions, investigation_pending
+                ) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1)
                 RETURNING id
                 """,
             arguments: [

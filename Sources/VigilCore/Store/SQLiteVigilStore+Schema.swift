@@ -16,6 +16,13 @@ extension SQLiteVigilStore {
             // `history <alert name>` looks incidents up by name.
             try db.execute(sql: "CREATE INDEX incidents_by_name ON incidents (workspace, name COLLATE NOCASE, last_seen)")
         }
+        migrator.registerMigration("v3") { db in
+            // A new incident's investigation is owed until it is posted or deliberately skipped; one interrupted
+            // (a shutdown, Slack failing for good) is resumed at the next start or reconnect.
+            try db.execute(sql: "ALTER TABLE incidents ADD COLUMN investigation_pending INTEGER NOT NULL DEFAULT 0")
+            try db.execute(
+                sql: "CREATE INDEX incidents_investigation_pending ON incidents (workspace) WHERE investigation_pending = 1")
+        }
         return migrator
     }
 

@@ -168,10 +168,18 @@ public protocol VigilStore: Sendable {
     ///   already resolved, or ``IncidentActionOutcome/notFound``.
     func resolve(incidentID: Int64, by user: String, at: Date) async throws -> IncidentActionOutcome
 
-    /// Remembers the `ts` of Vigil's investigation reply for an incident.
+    /// Remembers the `ts` of Vigil's investigation reply for an incident (which settles the investigation it owed).
     /// - Returns: `false` if no incident has that id.
     @discardableResult
     func setInvestigationTS(incidentID: Int64, ts: String) async throws -> Bool
+
+    /// Records that a new incident's investigation was deliberately not posted (silenced, storm summary, flapping
+    /// already flagged), so it is not resumed later. A new incident owes one from the moment it is recorded.
+    func settleInvestigation(incidentID: Int64) async throws
+
+    /// Active incidents whose investigation was owed but never posted nor settled (interrupted by a shutdown, or
+    /// Slack failed for good), oldest first.
+    func incidentsAwaitingInvestigation(workspace: String) async throws -> [Incident]
 
     // MARK: Analysis
 

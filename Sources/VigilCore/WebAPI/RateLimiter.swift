@@ -114,20 +114,27 @@ public struct RateLimiter<Instant: InstantProtocol>: Sendable where Instant.Dura
     public mutating func acquire(_ keys: [Key], ticket: Ticket, now: Instant) -> Duration {
         guard budgets.enabled else { return .zero }
         var wait = Duration.zero
-        var position = 0
+        var behind = false
         for key in keys {
             var line = waiting[key] ?? []
             line.insert(ticket)
             waiting[key] = line
             var bucket = bucket(key, now: now)
-            wait = max(wait, bucket.waitTime(at: now))
+            var keyWait = bucket.waitTime(at: now)
             // Calls ahead in line only hold this one back when the bucket cannot serve them all: a post queued for
             // a busy channel must not delay a post to another channel while the shared budget has room.
             let ahead = line.filter { $0 < ticket }.count
-            if bucket.availableTokens(at: now) <= ahead { position = max(position, ahead) }
+            let available = bucket.availableTokens(at: now)
+            if available <= ahead {
+                behind = true
+                // Come back about when the calls ahead will have drawn this bucket's tokens: its own pace, not the
+                // slowest bucket's (a line for the workspace budget moves 5× faster than one channel's).
+                keyWait = max(keyWait, .milliseconds(1)) + budgets.budget(for: key).interval * (ahead - available)
+            }
+            wait = max(wait, keyWait)
             buckets[key] = bucket
         }
-        if wait == .zero && position == 0 {
+        if wait == .zero && !behind {
             for key in keys {
                 var bucket = bucket(key, now: now)
                 _ = bucket.tryTake(at: now)
@@ -136,9 +143,7 @@ public struct RateLimiter<Instant: InstantProtocol>: Sendable where Instant.Dura
             }
             return .zero
         }
-        // Behind others: come back about when the ones ahead will have gone.
-        let interval = keys.map { budgets.budget(for: $0).interval }.max() ?? .seconds(1)
-        return max(wait, .milliseconds(1)) + interval * position
+        return max(wait, .milliseconds(1))
     }
 
     /// Leaves the line without a token (the caller gave up or was cancelled).

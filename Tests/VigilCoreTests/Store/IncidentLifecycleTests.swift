@@ -78,6 +78,28 @@ struct IncidentLifecycleTests {
         #expect(stored.alert.severity == .critical)
     }
 
+    @Test("A new incident owes an investigation until it is posted or settled; resolved ones are not owed")
+    func owedInvestigations() async throws {
+        let store = try await StoreFixtures.inMemory()
+        func open(_ identity: String, ts: String) async throws -> Incident {
+            let outcome = try await store.recordAlert(
+                StoreFixtures.alert(.firing, identity: identity), workspace: ws, channel: channel, ts: ts,
+                threadTS: nil, at: StoreFixtures.t0)
+            guard case .opened(let incident) = outcome else { throw StoreTestFailure("expected .opened, got \(outcome)") }
+            return incident
+        }
+        let posted = try await open("a", ts: "1700000000.000100")
+        let settled = try await open("b", ts: "1700000000.000200")
+        let resolved = try await open("c", ts: "1700000000.000300")
+        let interrupted = try await open("d", ts: "1700000000.000400")
+        #expect(try await store.incidentsAwaitingInvestigation(workspace: ws).map(\.id) == [posted.id, settled.id, resolved.id, interrupted.id])
+        try await store.setInvestigationTS(incidentID: posted.id, ts: "1700000001.000100")
+        try await store.settleInvestigation(incidentID: settled.id)
+        _ = try await store.resolve(incidentID: resolved.id, by: "U0TEST", at: StoreFixtures.at(minutes: 1))
+        #expect(try await store.incidentsAwaitingInvestigation(workspace: ws).map(\.id) == [interrupted.id])
+        #expect(try await store.incidentsAwaitingInvestigation(workspace: "T0OTHER").isEmpty)
+    }
+
     @Test("A resolved alert with nothing open is resolvedUnknown")
     func resolvedUnknown() async throws {
         let store = try await StoreFixtures.inMemory()
@@ -549,4 +571,10 @@ struct IncidentLifecycleTests {
             try await store.recentAlertCount(workspace: "T1OTHER", channel: channel, since: StoreFixtures.t0) == 0
         )
     }
+}
+
+/// A precondition of a store test that did not hold.
+private struct StoreTestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

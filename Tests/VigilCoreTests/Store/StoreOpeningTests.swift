@@ -29,7 +29,7 @@ struct StoreOpeningTests {
                     try String.fetchOne(db, sql: "PRAGMA journal_mode")
                 )
             }
-            #expect(applied == ["v1", "v2"])
+            #expect(applied == ["v1", "v2", "v3"])
             #expect(foreignKeys == 1)
             #expect(journal == "wal")
         }
@@ -76,7 +76,7 @@ struct StoreOpeningTests {
             #expect(try await reopened.watchedChannels(workspace: "T0TEST").map(\.channel) == ["C0ALERTS"])
             #expect(try await reopened.cursor(workspace: "T0TEST", channel: "C0ALERTS") == "1700000000.000100")
             let applied = try await reopened.writer.read { db in try SQLiteVigilStore.migrator.appliedMigrations(db) }
-            #expect(applied == ["v1", "v2"])
+            #expect(applied == ["v1", "v2", "v3"])
         }
     }
 

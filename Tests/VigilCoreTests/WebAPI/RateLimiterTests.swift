@@ -76,6 +76,23 @@ struct RateLimiterTests {
         #expect(twelfth > eleventh)
     }
 
+    @Test func aLineForTheWorkspaceBudgetMovesAtThatBudgetsPace() {
+        // 100 posts to 40 channels at once: 30 go (the workspace burst), the rest queue for the workspace budget
+        // (5/s). The call 10 places back in that line must come back in about 2 s, not 10 s (paced by a channel's
+        // 1 s interval, as an earlier version did, which throttled alert storms to about one post a second).
+        var limiter = Limiter()
+        var waits: [Duration] = []
+        for index in 0..<100 {
+            let keys = limiter.keys(for: .chatPostMessage, channel: "C\(index % 40)")
+            waits.append(limiter.acquire(keys, ticket: limiter.ticket(priority: .investigation), now: start))
+        }
+        #expect(waits.prefix(30).allSatisfy { $0 == .zero })
+        #expect(waits[40] > .zero)
+        #expect(waits[40] <= .seconds(3), "\(waits[40])")
+        // Serving the whole line at 5/s takes about 14 s; nobody is told to wait much longer than that.
+        #expect(waits.max()! <= .seconds(16), "\(waits.max()!)")
+    }
+
     @Test func withdrawnCallsLeaveTheLine() {
         var limiter = Limiter()
         let keys = limiter.keys(for: .chatPostMessage, channel: "C1")
