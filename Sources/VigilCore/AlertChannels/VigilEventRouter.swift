@@ -74,7 +74,10 @@ public struct VigilEventRouter: SocketModeEnvelopeHandler {
         if envelope.eventType == "message", let channel = envelope.eventChannel, !channel.hasPrefix("D"),
            !alerts.isWatched(channel)
         {
-            logHandled(envelope, channel: channel, ts: nil, outcome: "\(MessageClassification.notWatched)")
+            // On the service thread for every chatter envelope: describe the outcome only when debug logs are on.
+            if logger.logLevel <= .debug {
+                logHandled(envelope, channel: channel, ts: nil, outcome: "\(MessageClassification.notWatched)")
+            }
             return false
         }
         return true
