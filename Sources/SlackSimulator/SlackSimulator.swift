@@ -144,6 +144,43 @@ public final class SlackSimulator: Sendable {
         )
     }
 
+    /// Returns `find()` as soon as it is non-`nil`, re-checking after every new call of `method` (event-driven, no
+    /// polling): for effects a test or the demo expects from the worker, such as a reply in a thread.
+    /// - Parameters:
+    ///   - what: The awaited effect, for the error.
+    ///   - method: The Web API method whose calls can bring the effect about.
+    ///   - timeout: How long to wait.
+    ///   - find: Looks for the effect; `nil` while it is not there.
+    /// - Throws: ``SlackSimulatorError`` `timedOut` (naming `what` and the last calls), `CancellationError`, or
+    ///   what `find` throws.
+    public func waitUntil<T>(
+        _ what: String,
+        method: String,
+        timeout: Duration = .seconds(10),
+        _ find: () throws -> T?
+    ) async throws -> T {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let seen = self.calls(method: method).count
+            if let found = try find() { return found }
+            let remaining = deadline - ContinuousClock.now
+            if remaining > .zero {
+                do {
+                    try await self.waitForCalls(method: method, count: seen + 1, timeout: remaining)
+                    continue
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    // Timed out (or the simulator stopped): one last look below.
+                }
+            }
+            if let found = try find() { return found }
+            throw SlackSimulatorError.timedOut(
+                after: timeout, awaiting: what,
+                seen: "calls: \(self.calls().suffix(20).map(\.description))")
+        }
+    }
+
     // MARK: Faults and knobs
 
     /// Queues a fault for the next `count` calls of `method` (optionally only those whose `channel` argument equals

@@ -191,18 +191,9 @@ struct BenchSession {
         _ = try? await slack.waitForAcknowledgedEnvelopes(count: self.parameters.warmUpCount, timeout: .seconds(30))
 
         // Ack latency at 500/s.
-        slack.resetRecords()
-        let latencyIDs = try await self.sendFiller(
-            slack: slack,
-            count: self.parameters.latencyCount,
-            rate: self.parameters.latencyRate,
-            base: 1_100_000
-        )
-        let latency = await self.collectAcks(slack: slack, expected: latencyIDs.count, timeout: .seconds(60))
-        result.values[.lost, default: 0] += Double(latencyIDs.count - latency.acked)
-        if latency.acked < latencyIDs.count {
-            result.notes.append("\(name): latency scenario acked \(latency.acked) of \(latencyIDs.count)")
-        }
+        let latency = try await self.ackOnlyScenario(
+            slack: slack, count: self.parameters.latencyCount, rate: self.parameters.latencyRate, base: 1_100_000,
+            timeout: .seconds(60), label: "\(name): latency scenario", into: &result)
         result.values[.ackP50] = Statistics.percentile(latency.milliseconds, 0.50)
         result.values[.ackP99] = Statistics.percentile(latency.milliseconds, 0.99)
         result.values[.ackMax] = latency.milliseconds.max()
@@ -218,18 +209,9 @@ struct BenchSession {
         try await self.quiesce(process, idleCPUPerSecond: idleCPUPerSecond)
         let rssBefore = process.residentBytes
         let cpuBefore = process.cpuSeconds
-        slack.resetRecords()
-        let soakIDs = try await self.sendFiller(
-            slack: slack,
-            count: self.parameters.soakCount,
-            rate: self.parameters.soakRate,
-            base: 1_200_000
-        )
-        let soak = await self.collectAcks(slack: slack, expected: soakIDs.count, timeout: .seconds(180))
-        result.values[.lost, default: 0] += Double(soakIDs.count - soak.acked)
-        if soak.acked < soakIDs.count {
-            result.notes.append("\(name): soak acked \(soak.acked) of \(soakIDs.count)")
-        }
+        let soak = try await self.ackOnlyScenario(
+            slack: slack, count: self.parameters.soakCount, rate: self.parameters.soakRate, base: 1_200_000,
+            timeout: .seconds(180), label: "\(name): soak", into: &result)
         try await self.quiesce(process, idleCPUPerSecond: idleCPUPerSecond)
         let cpuAfter = process.cpuSeconds
         try await Task.sleep(for: .milliseconds(500))
@@ -363,6 +345,27 @@ struct BenchSession {
     }
 
     // MARK: Helpers
+
+    /// Sends `count` people's messages at `rate` (after clearing the records) and collects their acks; envelopes
+    /// never acked count as lost and are noted as "`label` acked N of M".
+    private func ackOnlyScenario(
+        slack: SlackSimulator,
+        count: Int,
+        rate: Double,
+        base: Int,
+        timeout: Duration,
+        label: String,
+        into result: inout Result
+    ) async throws -> AckSample {
+        slack.resetRecords()
+        let ids = try await self.sendFiller(slack: slack, count: count, rate: rate, base: base)
+        let sample = await self.collectAcks(slack: slack, expected: ids.count, timeout: timeout)
+        result.values[.lost, default: 0] += Double(ids.count - sample.acked)
+        if sample.acked < ids.count {
+            result.notes.append("\(label) acked \(sample.acked) of \(ids.count)")
+        }
+        return sample
+    }
 
     /// Sends `count` people's messages in the unwatched channel; returns the envelope ids.
     private func sendFiller(slack: SlackSimulator, count: Int, rate: Double?, base: Int) async throws -> [String] {

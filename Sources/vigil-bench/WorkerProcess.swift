@@ -1,4 +1,5 @@
 import Foundation
+import VigilCore
 import Synchronization
 
 /// One child process (Vigil, the Bolt worker, the ack floor, a helper), with stdout and stderr in a log file.
@@ -122,16 +123,7 @@ final class WorkerProcess: Sendable {
 
     /// Waits for the process to end; `nil` on timeout or cancellation.
     func waitForExit(timeout: Duration) async -> Termination? {
-        await withTaskGroup(of: Termination?.self) { group in
-            group.addTask { await self.exited() }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        await value(within: timeout) { await self.exited() }
     }
 
     /// Resumes when the process ends, or with `nil` when the task is cancelled.

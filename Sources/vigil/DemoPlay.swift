@@ -316,24 +316,12 @@ struct DemoPlay: Sendable {
 
     // MARK: - Waiting
 
-    /// Returns `find()` as soon as it is non-`nil`, re-checking after every new call of `method` (no polling).
+    /// Returns `find()` as soon as it is non-`nil` (``SlackSimulator/waitUntil(_:method:timeout:_:)``); a missing
+    /// effect becomes a ``DemoScript/Failure`` naming it.
     private func waitUntil<T>(_ what: String, method: String, _ find: () throws -> T?) async throws -> T {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let seen = simulator.calls(method: method).count
-            if let found = try find() { return found }
-            let remaining = deadline - ContinuousClock.now
-            if remaining > .zero {
-                do {
-                    try await simulator.waitForCalls(method: method, count: seen + 1, timeout: remaining)
-                    continue
-                } catch is CancellationError {
-                    throw CancellationError()
-                } catch {
-                    // Timed out (or the simulator stopped): one last look below.
-                }
-            }
-            if let found = try find() { return found }
+        do {
+            return try await simulator.waitUntil(what, method: method, timeout: timeout, find)
+        } catch let error as SlackSimulatorError where error.code == .timedOut {
             throw DemoScript.Failure(description: "\(what) did not appear within \(seconds(timeout)) s")
         }
     }

@@ -64,7 +64,7 @@ public struct VigilEventRouter: SocketModeEnvelopeHandler {
     /// Skips, without decoding or touching the store, the events Vigil has nothing to do with: event types other
     /// than `message` and `app_mention`, and messages in channels it does not watch (most traffic). DMs (`D…`) and
     /// mentions (their own `app_mention` event) are still handled. Called on the libwebsockets service thread by the
-    /// Socket Mode client, and again by ``handle(_:)``; it logs only what it skips.
+    /// Socket Mode client, which hands ``handle(_:)`` only what it answered `true` for; it logs only what it skips.
     public func needsHandling(_ envelope: InboundEnvelope) -> Bool {
         guard envelope.kind == .eventsAPI else { return true }
         guard envelope.eventType == "message" || envelope.eventType == "app_mention" else {
@@ -74,17 +74,14 @@ public struct VigilEventRouter: SocketModeEnvelopeHandler {
         if envelope.eventType == "message", let channel = envelope.eventChannel, !channel.hasPrefix("D"),
            !alerts.isWatched(channel)
         {
-            // On the service thread for every chatter envelope: describe the outcome only when debug logs are on.
-            if logger.logLevel <= .debug {
-                logHandled(envelope, channel: channel, ts: nil, outcome: "\(MessageClassification.notWatched)")
-            }
+            logHandled(envelope, channel: channel, ts: nil, outcome: "\(MessageClassification.notWatched)")
             return false
         }
         return true
     }
 
+    /// An event ``needsHandling(_:)`` let through.
     private func handleEvent(_ envelope: InboundEnvelope) async throws {
-        guard needsHandling(envelope) else { return }
         if let eventID = envelope.eventID {
             guard try await store.markEventProcessed(workspace: workspace, eventID: eventID, at: now()) else {
                 logger.info("event already handled before a restart; dropped", metadata: [
@@ -120,10 +117,14 @@ public struct VigilEventRouter: SocketModeEnvelopeHandler {
     ///   - channel: the event's channel.
     ///   - ts: the post the event is about (for an edit, the edited post).
     ///   - outcome: what the event was taken for (a ``MessageClassification`` description, `mention`, …).
-    private func logHandled(_ envelope: InboundEnvelope, channel: String?, ts: String?, outcome: String) {
+    ///   The outcome is described only when debug logs are on (the skip runs on the service thread for every
+    ///   chatter envelope).
+    private func logHandled(
+        _ envelope: InboundEnvelope, channel: String?, ts: String?, outcome: @autoclosure () -> String
+    ) {
         logger.debug("event handled", metadata: [
             "slack.event_id": "\(envelope.eventID ?? "-")", "slack.channel": "\(channel ?? "-")",
-            "slack.ts": "\(ts ?? "-")", "vigil.outcome": "\(outcome)",
+            "slack.ts": "\(ts ?? "-")", "vigil.outcome": "\(outcome())",
         ])
     }
 }

@@ -93,6 +93,28 @@ extension ConversationService {
 
     // MARK: - Silences
 
+    /// Stores a silence from now for `duration` and audits it (`silence.create`); shared by the Silence button,
+    /// `silence 2h` in a thread and `/vigil silence <pattern>`.
+    func createSilence(
+        _ matcher: Silence.Matcher,
+        for duration: Duration,
+        reason: String,
+        auditDetail: String,
+        source: ActionSource
+    ) async throws -> Silence {
+        let at = now()
+        let silence = try await store.createSilence(
+            workspace: workspace,
+            matcher: matcher,
+            createdBy: source.user,
+            reason: reason,
+            at: at,
+            expiresAt: at.addingTimeInterval(duration.seconds)
+        )
+        try await audit(source, action: "silence.create", target: "silence:\(silence.id)", detail: auditDetail)
+        return silence
+    }
+
     /// Silences an incident's alert identity for `duration` (permission `silence`) and updates the message.
     func silence(incidentID: Int64, for duration: Duration, source: ActionSource) async throws -> ActionResult {
         if let refusal = await refusal(.silence, user: source.user) {
@@ -102,21 +124,12 @@ extension ConversationService {
             return ActionResult(reply: ConversationReply(problem), changed: false)
         }
         guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
-        let at = now()
-        let expiresAt = at.addingTimeInterval(duration.seconds)
-        let silence = try await store.createSilence(
-            workspace: workspace,
-            matcher: .identity(incident.identity),
-            createdBy: source.user,
+        let silence = try await createSilence(
+            .identity(incident.identity),
+            for: duration,
             reason: "\(incident.name) (incident \(incident.id))",
-            at: at,
-            expiresAt: expiresAt
-        )
-        try await audit(
-            source,
-            action: "silence.create",
-            target: "silence:\(silence.id)",
-            detail: "identity \(incident.identity) for \(HumanFormat.duration(duration)) (incident \(incident.id))"
+            auditDetail: "identity \(incident.identity) for \(HumanFormat.duration(duration)) (incident \(incident.id))",
+            source: source
         )
         await refreshInvestigation(of: incident, source: source)
         logger.info(
@@ -126,7 +139,7 @@ extension ConversationService {
         return ActionResult(
             reply: ConversationReply(
                 "🔕 \(SlackText.user(source.user)) silenced *\(ConversationText.name(incident))* for "
-                    + "\(HumanFormat.duration(duration)), until \(SlackText.date(expiresAt)) (silence `\(silence.id)`). "
+                    + "\(HumanFormat.duration(duration)), until \(SlackText.date(silence.expiresAt)) (silence `\(silence.id)`). "
                     + "New alerts like it are still recorded but not investigated. `unsilence` lifts it."
             ),
             changed: true

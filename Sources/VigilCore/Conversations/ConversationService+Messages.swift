@@ -80,54 +80,21 @@ extension ConversationService {
     /// Posts `reply` where `origin` expects it: refusals in channels as ephemeral messages, everything else as a
     /// thread reply or DM.
     func deliver(_ reply: ConversationReply, to origin: MessageOrigin) async {
+        let threadTS: String?
+        let inChannel: Bool
+        switch origin.place {
+        case .alertThread(let incident): (threadTS, inChannel) = (incident.rootTS, true)
+        case .channel(let ts): (threadTS, inChannel) = (ts, true)
+        case .direct(let ts): (threadTS, inChannel) = (ts, false)
+        case .slash: return  // returned to the caller
+        }
         do {
-            switch origin.place {
-            case .alertThread(let incident):
-                if reply.isRefusal {
-                    try await slack.postEphemeral(
-                        channel: origin.channel,
-                        user: origin.user,
-                        text: reply.text,
-                        blocks: nil,
-                        threadTS: incident.rootTS
-                    )
-                } else {
-                    _ = try await slack.post(
-                        channel: origin.channel,
-                        text: reply.text,
-                        blocks: nil,
-                        threadTS: incident.rootTS,
-                        priority: .investigation
-                    )
-                }
-            case .channel(let threadTS):
-                if reply.isRefusal {
-                    try await slack.postEphemeral(
-                        channel: origin.channel,
-                        user: origin.user,
-                        text: reply.text,
-                        blocks: nil,
-                        threadTS: threadTS
-                    )
-                } else {
-                    _ = try await slack.post(
-                        channel: origin.channel,
-                        text: reply.text,
-                        blocks: nil,
-                        threadTS: threadTS,
-                        priority: .investigation
-                    )
-                }
-            case .direct(let threadTS):
+            if reply.isRefusal && inChannel {
+                try await slack.postEphemeral(
+                    channel: origin.channel, user: origin.user, text: reply.text, blocks: nil, threadTS: threadTS)
+            } else {
                 _ = try await slack.post(
-                    channel: origin.channel,
-                    text: reply.text,
-                    blocks: nil,
-                    threadTS: threadTS,
-                    priority: .investigation
-                )
-            case .slash:
-                break  // returned to the caller
+                    channel: origin.channel, text: reply.text, blocks: nil, threadTS: threadTS, priority: .investigation)
             }
         } catch {
             logger.warning(

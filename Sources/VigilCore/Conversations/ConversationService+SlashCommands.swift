@@ -102,30 +102,21 @@ extension ConversationService {
                 "That pattern would silence every alert; name the alert, e.g. `silence HighCPU* 2h`."
             )
         }
-        let at = now()
-        let expiresAt = at.addingTimeInterval(duration.seconds)
         let matcher = Silence.Matcher.nameGlob(trimmed)
-        let silence = try await store.createSilence(
-            workspace: workspace,
-            matcher: matcher,
-            createdBy: source.user,
+        let silence = try await createSilence(
+            matcher,
+            for: duration,
             reason: reason,
-            at: at,
-            expiresAt: expiresAt
-        )
-        try await audit(
-            source,
-            action: "silence.create",
-            target: "silence:\(silence.id)",
-            detail: "names matching \(trimmed) for \(HumanFormat.duration(duration))"
-                + (reason.isEmpty ? "" : ": \(reason)")
+            auditDetail: "names matching \(trimmed) for \(HumanFormat.duration(duration))"
+                + (reason.isEmpty ? "" : ": \(reason)"),
+            source: source
         )
         let open = try await store.openIncidents(workspace: workspace, channel: nil)
         let matching = open.filter { matcher.matches(alertLike: $0) }.count
         logger.info("silence created", metadata: ["slack.user": "\(source.user)", "vigil.silence": "\(silence.id)"])
         return ConversationReply(
             "🔕 Silenced alerts named `\(SlackText.escaped(trimmed, limit: 200))` for \(HumanFormat.duration(duration)), "
-                + "until \(SlackText.date(expiresAt)) (silence `\(silence.id)`; \(HumanFormat.count(matching, "open incident")) "
+                + "until \(SlackText.date(silence.expiresAt)) (silence `\(silence.id)`; \(HumanFormat.count(matching, "open incident")) "
                 + "match it now). They are still recorded but not investigated. `unsilence \(silence.id)` lifts it."
         )
     }

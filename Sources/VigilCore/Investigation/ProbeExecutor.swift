@@ -129,23 +129,16 @@ public struct ProbeExecutor: Sendable {
             return ProbeResult(name: name, outcome: .couldNotStart(reason: error.description))
         }
 
-        // Race the request against the timeout; the loser is cancelled and awaited when the group closes.
-        let race = try await withThrowingTaskGroup(of: HTTPRace.self) { group in
-            group.addTask {
+        // Race the request against the timeout; the loser is cancelled and awaited.
+        let race: HTTPRace =
+            await value(within: timeout) {
                 do {
                     let response = try await client.get(url: url, timeout: timeout)
                     return .response(status: response.status, body: response.body)
                 } catch {
                     return .failure(String(describing: error))
                 }
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return .timedOut
-            }
-            defer { group.cancelAll() }
-            return try await group.next() ?? .timedOut
-        }
+            } ?? .timedOut
         try Task.checkCancellation()
         let duration = start.duration(to: clock.now)
 

@@ -126,31 +126,33 @@ final class SocketModeConnection: Sendable {
 
     // MARK: - Service thread
 
-    private func touch() {
-        let elapsed = ContinuousClock.now - createdAt
+    /// Records activity at `now` (read once per event; a frame's receive time is the same instant).
+    private func touch(at now: ContinuousClock.Instant) {
+        let elapsed = now - createdAt
         let (seconds, attoseconds) = elapsed.components
         lastActivity.store(seconds * 1_000_000_000 + attoseconds / 1_000_000_000, ordering: .relaxed)
     }
 
     private func handle(_ event: WebSocketEvent, on id: WebSocketConnectionID) {
+        let now = ContinuousClock.now
         switch event {
         case .opened:
-            touch()
+            touch(at: now)
             logger.debug("WebSocket open, waiting for hello", metadata: ["slack.connection": "\(id)"])
         case .text(let bytes):
-            touch()
-            handleFrame(bytes, on: id)
+            touch(at: now)
+            handleFrame(bytes, receivedAt: now, on: id)
         case .binary(let bytes):
-            touch()
+            touch(at: now)
             logger.warning(
                 "binary frame on a Socket Mode connection; Slack sends text only",
                 metadata: ["slack.connection": "\(id)", "slack.bytes": "\(bytes.count)"]
             )
-            handleFrame(bytes, on: id)
+            handleFrame(bytes, receivedAt: now, on: id)
         case .pong:
-            touch()
+            touch(at: now)
         case .oversized(let byteCount):
-            touch()
+            touch(at: now)
             logger.error(
                 "dropped a frame larger than the configured cap; if it was an event Slack will redeliver it",
                 metadata: ["slack.connection": "\(id)", "slack.bytes": "\(byteCount)"]
@@ -166,8 +168,7 @@ final class SocketModeConnection: Sendable {
         }
     }
 
-    private func handleFrame(_ bytes: [UInt8], on id: WebSocketConnectionID) {
-        let receivedAt = ContinuousClock.now
+    private func handleFrame(_ bytes: [UInt8], receivedAt: ContinuousClock.Instant, on id: WebSocketConnectionID) {
         bytes.withUnsafeBytes { raw in
             let (header, isComplete) = EnvelopeHeader.scan(raw)
             func text(_ range: Range<Int>?) -> String? {

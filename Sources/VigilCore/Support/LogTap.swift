@@ -57,16 +57,7 @@ public final class LogTap: Sendable {
 
     /// The first kept record (already seen or still to come) matching `predicate`, or `nil` after `timeout`.
     public func first(where predicate: @escaping @Sendable (Record) -> Bool, timeout: Duration) async -> Record? {
-        await withTaskGroup(of: Record?.self) { group in
-            group.addTask { await self.next(where: predicate) }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        await value(within: timeout) { await self.next(where: predicate) }
     }
 
     private func next(where predicate: @escaping @Sendable (Record) -> Bool) async -> Record? {

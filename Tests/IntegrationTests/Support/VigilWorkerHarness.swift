@@ -167,29 +167,14 @@ final class VigilWorkerHarness: Sendable {
 
     // MARK: - Waiting (event-driven: re-checked after each new call of the method, never polled)
 
-    /// Returns `find()` as soon as it is non-`nil`; throws after `timeout`.
+    /// Returns `find()` as soon as it is non-`nil` (``SlackSimulator/waitUntil(_:method:timeout:_:)``).
     func waitUntil<T>(
         _ what: String,
         method: String,
         timeout: Duration = .seconds(10),
         _ find: () throws -> T?
     ) async throws -> T {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let seen = simulator.calls(method: method).count
-            if let found = try find() { return found }
-            let remaining = deadline - ContinuousClock.now
-            if remaining > .zero {
-                do {
-                    try await simulator.waitForCalls(method: method, count: seen + 1, timeout: remaining)
-                    continue
-                } catch is CancellationError {
-                    throw CancellationError()
-                } catch {}
-            }
-            if let found = try find() { return found }
-            throw WaitFailure(description: "\(what) did not happen within \(timeout); calls: \(simulator.calls().map(\.description).suffix(20))")
-        }
+        try await simulator.waitUntil(what, method: method, timeout: timeout, find)
     }
 
     /// Waits until Vigil has at least `count` replies in the thread.
