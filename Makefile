@@ -4,7 +4,8 @@ PREFIX       ?= /usr/local
 CONFIG_DIR   ?= /etc/vigil
 UNIT_DIR     ?= /etc/systemd/system
 BUILD_FLAGS  ?=
-RELEASE_FLAGS = -c release --static-swift-stdlib
+# -function-sections: one section per function, so the link can put the hot ones together (bench/hot-functions.order)
+RELEASE_FLAGS = -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections
 
 .PHONY: all build release test demo run check bench install uninstall clean deps
 

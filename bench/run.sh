@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SWIFT="${SWIFT:-swift}"
-RELEASE_FLAGS=(-c release --static-swift-stdlib)
+RELEASE_FLAGS=(-c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections) # as the Makefile
 BOLT_VERSION=1.30.0
 SDK_VERSION=3.47.0
 VENV=bench/.venv

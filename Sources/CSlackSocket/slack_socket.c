@@ -34,8 +34,10 @@
 #include <libwebsockets.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -185,9 +187,9 @@ struct css_context {
     int stop_loop;
     int destroying;       /* inside lws_context_destroy: no more lws calls */
     int shutdown_started;
-    void *ca_loaded_for;  /* SSL_CTX the extra CA file was loaded into */
+    void *ca_loaded_for;  /* SSL_CTX the system store and the extra CA file were loaded into */
     int ca_load_failed;
-    char ca_error[200];
+    char ca_error[400];
     lws_sorted_usec_list_t shutdown_sul;
 };
 
@@ -675,22 +677,72 @@ static void css_on_receive(css_conn *c, struct lws *wsi, const uint8_t *in, size
 }
 
 /* ------------------------------------------------------------------------- */
+/* System trust store                                                         */
+
+/* Whether `dir` holds OpenSSL's hashed links (`5ad8a5d6.0`: 8 hex digits, a dot, a digit). */
+static int css_dir_has_hash_links(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    int found = 0;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        size_t i = 0;
+        while (i < 8 && ((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f'))) i++;
+        found = i == 8 && n[8] == '.' && n[9] >= '0' && n[9] <= '9';
+    }
+    closedir(d);
+    return found;
+}
+
+int css_system_trust_directory(char *dir, size_t dir_len) {
+    const char *file_env = getenv(X509_get_default_cert_file_env());
+    if (file_env && *file_env) return 0;
+    const char *dir_env = getenv(X509_get_default_cert_dir_env());
+    /* $SSL_CERT_DIR may be a ':'-separated list; OpenSSL splits it */
+    const char *found = dir_env && *dir_env ? dir_env
+                      : css_dir_has_hash_links(X509_get_default_cert_dir()) ? X509_get_default_cert_dir() : NULL;
+    if (!found || strlen(found) >= dir_len) return 0;
+    snprintf(dir, dir_len, "%s", found);
+    return 1;
+}
+
+/* Trusts the system's CA store in `ssl`, as SSL_CTX_set_default_verify_paths would, but
+ * through the hashed certificate directory when there is one (css_system_trust_directory;
+ * /usr/lib/ssl/certs -> /etc/ssl/certs on Debian, kept by update-ca-certificates next to
+ * the bundle). Loading the bundle file parses all ~140 roots at start: about 1 MiB of heap
+ * and libcrypto pages held for the life of the process, for the one root a server's chain
+ * needs. Returns 0, or -1 with the OpenSSL error queued. */
+static int css_load_system_trust(SSL_CTX *ssl) {
+    char dir[1024];
+    if (css_system_trust_directory(dir, sizeof(dir)))
+        return SSL_CTX_load_verify_locations(ssl, NULL, dir) == 1 ? 0 : -1;
+    return SSL_CTX_set_default_verify_paths(ssl) == 1 ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------------- */
 /* lws protocol callback (service thread; also the creating thread for      */
 /* LOAD_EXTRA_CLIENT_VERIFY_CERTS)                                            */
 
 static int css_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
     switch (reason) {
     case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_CLIENT_VERIFY_CERTS: {
-        /* `user` is the vhost's client SSL_CTX, already holding the system store
-         * (SSL_CTX_set_default_verify_paths); add the extra bundle to it. */
+        /* `user` is the vhost's client SSL_CTX. lws was told not to load the OS store
+         * (LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS): css_load_system_trust does it lazily.
+         * Then the extra bundle, if any. Vhosts may share one SSL_CTX: load it once. */
         css_context *ctx = lws_context_user(lws_get_context(wsi));
-        if (!ctx || !user || !ctx->extra_ca_file || ctx->ca_loaded_for == user) return 0;
+        if (!ctx || !user || ctx->ca_loaded_for == user) return 0;
         ERR_clear_error();
-        if (SSL_CTX_load_verify_locations((SSL_CTX *)user, ctx->extra_ca_file, NULL) != 1) {
+        const char *failed = NULL;
+        if (css_load_system_trust((SSL_CTX *)user) != 0)
+            failed = "the system trust store";
+        else if (ctx->extra_ca_file && SSL_CTX_load_verify_locations((SSL_CTX *)user, ctx->extra_ca_file, NULL) != 1)
+            failed = ctx->extra_ca_file;
+        if (failed) {
             unsigned long e = ERR_get_error();
             char ebuf[120];
             ERR_error_string_n(e, ebuf, sizeof(ebuf));
-            snprintf(ctx->ca_error, sizeof(ctx->ca_error), "%s", ebuf);
+            snprintf(ctx->ca_error, sizeof(ctx->ca_error), "%s: %s", failed, ebuf);
             ctx->ca_load_failed = 1;
             ERR_clear_error();
         } else {
@@ -1065,7 +1117,8 @@ static struct lws_vhost *css_make_vhost(css_context *ctx, const css_config *cfg,
     memset(&vi, 0, sizeof(vi));
     vi.port = CONTEXT_PORT_NO_LISTEN;
     vi.protocols = css_protocols;
-    vi.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    /* the system trust store is loaded by css_load_system_trust (LOAD_EXTRA_CLIENT_VERIFY_CERTS) */
+    vi.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT | LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
     vi.vhost_name = proxied ? "css-proxy" : "css-direct";
     vi.connect_timeout_secs = ctx->handshake_timeout_secs + 5; /* backstop behind our timer */
     char proxy_spec[600];
@@ -1090,7 +1143,7 @@ static struct lws_vhost *css_make_vhost(css_context *ctx, const css_config *cfg,
         return NULL;
     }
     if (ctx->ca_load_failed) {
-        css_errf(errbuf, errlen, "cannot load the extra CA file %s: %s", ctx->extra_ca_file, ctx->ca_error);
+        css_errf(errbuf, errlen, "cannot load CA certificates from %s", ctx->ca_error);
         return NULL;
     }
     return vh;

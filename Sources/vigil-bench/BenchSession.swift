@@ -48,6 +48,20 @@ struct BenchSession {
         return configuration
     }
 
+    /// The environment every worker is started with: fake tokens, the simulator's Web API URL, the 20 alert
+    /// channels, two connections, a fresh state folder.
+    static func workerEnvironment(slack: SlackSimulator, stateDirectory: String, logLevel: String) -> [String: String] {
+        [
+            "SLACK_APP_TOKEN": Self.appToken,
+            "SLACK_BOT_TOKEN": Self.botToken,
+            "SLACK_API_URL": slack.apiBaseURL,
+            "VIGIL_ALERT_CHANNELS": BenchEvents.alertChannels.joined(separator: ","),
+            "VIGIL_STATE_DIR": stateDirectory,
+            "VIGIL_CONNECTIONS": "2",
+            "VIGIL_LOG_LEVEL": logLevel,
+        ]
+    }
+
     /// Runs the session against a fresh simulator, which is shut down afterwards.
     /// - Throws: ``BenchError`` when the worker cannot be started, never connects, or dies.
     func run() async throws -> Result {
@@ -77,15 +91,11 @@ struct BenchSession {
             name: self.worker.displayName,
             executable: executable,
             arguments: arguments,
-            environment: [
-                "SLACK_APP_TOKEN": Self.appToken,
-                "SLACK_BOT_TOKEN": Self.botToken,
-                "SLACK_API_URL": slack.apiBaseURL,
-                "VIGIL_ALERT_CHANNELS": BenchEvents.alertChannels.joined(separator: ","),
-                "VIGIL_STATE_DIR": stateDirectory,
-                "VIGIL_CONNECTIONS": "2",
-                "VIGIL_LOG_LEVEL": self.parameters.workerLogLevel,
-            ],
+            environment: Self.workerEnvironment(
+                slack: slack,
+                stateDirectory: stateDirectory,
+                logLevel: self.parameters.workerLogLevel
+            ),
             logPath: "\(self.workDirectory)/\(self.worker.kind.rawValue)-\(self.index).log"
         )
         do {

@@ -10,7 +10,7 @@ struct VigilBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil-bench",
         abstract: "Benchmarks Vigil against a slack-bolt worker and an ack-only floor, on the bundled Slack simulator.",
-        subcommands: [RunCommand.self, WebAPICommand.self],
+        subcommands: [RunCommand.self, WebAPICommand.self, HoldCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

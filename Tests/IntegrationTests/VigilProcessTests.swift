@@ -156,6 +156,50 @@ struct VigilProcessTests {
         try? FileManager.default.removeItem(atPath: state)
     }
 
+    /// The system trust store is a hashed certificate directory (`SSL_CERT_DIR` overrides the default one), read by
+    /// both the WebSocket client and the Web API client; with a private CA only there, `vigil run` connects over
+    /// wss and answers an alert over https, and `vigil check` without it fails on the certificate.
+    @Test func trustsTheCertificateDirectoryForBothClients() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let authority = try await TestCertificateAuthority.make(in: directory)
+        let trusted = directory + "/trusted"
+        try FileManager.default.createDirectory(atPath: trusted, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: authority.caPEMPath, toPath: trusted + "/vigil-test-ca.pem")
+        let rehash = Process()
+        rehash.executableURL = URL(fileURLWithPath: TestCertificateAuthority.opensslPath)
+        rehash.arguments = ["rehash", trusted]
+        try rehash.run()
+        rehash.waitUntilExit()
+        try #require(rehash.terminationStatus == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: trusted).contains { $0.hasSuffix(".0") })
+
+        var configuration = SlackSimulator.Configuration()
+        configuration.tls = .init(certificateChainPEMPath: authority.certPEMPath, privateKeyPEMPath: authority.keyPEMPath)
+        configuration.grantedScopes = WorkspaceCheck.requiredScopes.joined(separator: ",")
+        let simulator = try await SlackSimulator.start(configuration: configuration)
+        #expect(simulator.apiBaseURL.hasPrefix("https://"))
+        let state = try temporaryDirectory()
+
+        let untrusted = try VigilProcess(arguments: ["check"], environment: environment(simulator, stateDirectory: state))
+        let refused = try await untrusted.finish(within: .seconds(30))
+        #expect(refused.status != 0, "the test CA is not in the system store: \(refused.stdout)")
+        #expect(refused.stdout.lowercased().contains("certificate"), "\(refused.stdout)")
+
+        var trustingEnvironment = environment(simulator, stateDirectory: state)
+        trustingEnvironment["SSL_CERT_DIR"] = trusted
+        let vigil = try VigilProcess(arguments: ["run"], environment: trustingEnvironment)
+        _ = try await simulator.waitForLiveConnections(count: 2, timeout: .seconds(30))
+        let alert = try simulator.postAsBot(channel: "C0SIMALERTS", fieldsJSON: TestAlerts.alertmanager("TrustDirectoryCheck"))
+        try await simulator.waitForCalls(method: "chat.postMessage", count: 1, timeout: .seconds(15))
+        #expect(try simulator.threadReplies(channel: "C0SIMALERTS", threadTS: alert).count == 1)
+        kill(vigil.process.processIdentifier, SIGTERM)
+        let result = try await vigil.finish(within: .seconds(10))
+        #expect(result.status == 0, "stderr: \(result.stderr.suffix(2_000))")
+        await simulator.shutdown()
+        try? FileManager.default.removeItem(atPath: state)
+    }
+
     @Test func aRejectedBotTokenExits78NamingTheVariable() async throws {
         var configuration = SlackSimulator.Configuration()
         configuration.revokedTokens = ["xoxb-test-revoked-process"]

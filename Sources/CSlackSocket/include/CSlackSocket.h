@@ -251,6 +251,16 @@ typedef void (*css_log_fn)(css_log_level level, const char *_Nonnull line);
  */
 void css_set_log_sink(css_log_fn _Nullable fn, int verbose);
 
+/**
+ * The hashed certificate directory (OpenSSL's `c_rehash` layout) that holds the system's
+ * trusted CAs, searched by issuer name during a handshake instead of parsing a whole
+ * bundle at start: $SSL_CERT_DIR if set, else X509_get_default_cert_dir() if it holds
+ * hash links. Returns 1 with the path in `dir`; 0 when there is none, or when
+ * $SSL_CERT_FILE names a bundle explicitly (then the library defaults apply, which load
+ * that file). Both the WebSocket client and the Web API client trust the same store.
+ */
+int css_system_trust_directory(char *_Nonnull dir, size_t dir_len);
+
 #ifdef __cplusplus
 }
 #endif

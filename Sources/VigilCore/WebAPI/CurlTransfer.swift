@@ -1,4 +1,5 @@
 import CCurl
+import CSlackSocket
 import Logging
 import Synchronization
 
@@ -44,6 +45,13 @@ final class CurlTransfer: @unchecked Sendable {
     private var abortedForResponseSize = false
     private let maxResponseBytes: Int
     private let extraCABundle: CurlMultiDriver.CABundle?
+    /// The hashed certificate directory of the system store (`css_system_trust_directory`, shared with the
+    /// WebSocket client), or `nil` to keep libcurl's defaults.
+    private static let systemTrustDirectory: String? = {
+        var buffer = [CChar](repeating: 0, count: 1_024)
+        guard css_system_trust_directory(&buffer, buffer.count) == 1 else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }()
     private let debugLogger: Logger?
     private var released = false
 
@@ -190,6 +198,12 @@ final class CurlTransfer: @unchecked Sendable {
         headerList = list
         try check(ccurl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list), "CURLOPT_HTTPHEADER")
 
+        if let directory = Self.systemTrustDirectory {
+            // The system store through its hashed directory, searched by issuer per handshake, instead of libcurl's
+            // compiled-in bundle file, which OpenSSL parses whole (~140 roots) into every new connection's store.
+            try check(ccurl_easy_setopt_string(easy, CURLOPT_CAINFO, nil), "CURLOPT_CAINFO")
+            try check(ccurl_easy_setopt_string(easy, CURLOPT_CAPATH, directory), "CURLOPT_CAPATH")
+        }
         if extraCABundle != nil {
             // With OpenSSL, CURLOPT_CAINFO would *replace* the system bundle; adding to the store libcurl already
             // populated keeps the system CAs trusted. Fails with CURLE_NOT_BUILT_IN/UNKNOWN_OPTION on TLS backends

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import SlackSimulator
+
+/// `vigil-bench hold`: starts the simulator and one `vigil run` exactly as a bench session does, waits for its two
+/// live Socket Mode connections, prints the worker's pid and keeps both running for a while, so the idle worker
+/// can be profiled from outside (`/proc/<pid>/smaps`, `perf`, `pmap`). With `--envelopes` / `--alerts` it first
+/// sends people's chatter in an unwatched channel and Alertmanager posts in the alert channels, and waits for their
+/// acks and thread replies, so the hot path has run too. SIGTERM to the worker at the end (`bench/order-functions.sh`
+/// profiles such a run under callgrind to write the release link's function order).
+struct HoldCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hold",
+        abstract: "Runs an idle vigil against the simulator, prints its pid, and keeps it running for profiling."
+    )
+
+    @Option(help: "Path of the built vigil binary (started as `vigil run`).")
+    var vigil = ".build/release/vigil"
+
+    @Option(help: "Seconds to keep the worker running after it connected.")
+    var seconds = 60
+
+    @Option(help: "People's messages sent in an unwatched channel after connecting (acked, then skipped).")
+    var envelopes = 0
+
+    @Option(help: "Alertmanager posts sent in the alert channels after connecting (each gets a thread reply).")
+    var alerts = 0
+
+    @Option(help: "Log level given to the worker (VIGIL_LOG_LEVEL).")
+    var workerLogLevel = "info"
+
+    mutating func run() async throws {
+        let workDirectory = NSTemporaryDirectory() + "vigil-hold-\(getpid())"
+        try FileManager.default.createDirectory(atPath: workDirectory + "/state", withIntermediateDirectories: true)
+        let slack = try await SlackSimulator.start(configuration: BenchSession.simulatorConfiguration())
+        let process = try WorkerProcess(
+            name: "Vigil",
+            executable: self.vigil,
+            arguments: ["run"],
+            environment: BenchSession.workerEnvironment(
+                slack: slack,
+                stateDirectory: workDirectory + "/state",
+                logLevel: self.workerLogLevel
+            ),
+            logPath: workDirectory + "/vigil.log"
+        )
+        do {
+            try await slack.waitForLiveConnections(count: 2, timeout: .seconds(30))
+        } catch {
+            _ = await process.stop(timeout: .seconds(5))
+            await slack.shutdown()
+            throw BenchError("vigil did not connect: \(error). Its output ends with:\n\(process.outputTail())")
+        }
+        try await self.exercise(slack)
+        FileHandle.standardOutput.write(Data("pid \(process.pid) (log: \(workDirectory)/vigil.log)\n".utf8))
+        try? await Task.sleep(for: .seconds(self.seconds))
+        _ = await process.stop(timeout: .seconds(10))
+        await slack.shutdown()
+    }
+
+    /// Sends the chatter and the alerts, and waits (bounded) for their acks and replies.
+    private func exercise(_ slack: SlackSimulator) async throws {
+        if self.envelopes > 0 {
+            let base = Int(Date().timeIntervalSince1970) - 1_000_000
+            _ = try await slack.sendEventsAPIBatch(count: self.envelopes, rate: 1_000) { index in
+                BenchEvents.humanMessage(index, base: base)
+            }
+            _ = try? await slack.waitForAcknowledgedEnvelopes(count: self.envelopes, timeout: .seconds(60))
+        }
+        for index in 0..<self.alerts {
+            let channel = BenchEvents.alertChannels[index % BenchEvents.alertChannels.count]
+            _ = try slack.postAsBot(channel: channel, fieldsJSON: BenchEvents.alertmanagerPost(session: 0, index: index))
+        }
+        if self.alerts > 0 {
+            _ = try? await slack.waitForCalls(method: "chat.postMessage", count: self.alerts, timeout: .seconds(60))
+        }
+    }
+}
