@@ -3,8 +3,8 @@ import ArgumentParser
 /// `vigil-bench`: drives the built `vigil` binary, a slack-bolt reference worker and a minimal libwebsockets ack
 /// client against the in-process ``SlackSimulator`` over real loopback sockets, and writes `docs/performance.md`.
 ///
-/// Subcommands: `run` (the default; the comparison table) and `webapi` (Web API calls per second through Vigil's
-/// client and Python's `slack_sdk.WebClient`, side by side).
+/// Subcommands: `run` (the default; the comparison table), `webapi` (Web API calls per second through Vigil's client
+/// and Python's `slack_sdk.WebClient`, side by side) and `hold` (an idle worker kept running for profiling).
 @main
 struct VigilBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
