@@ -7,7 +7,7 @@ BUILD_FLAGS  ?=
 # -function-sections: one section per function, so the link can put the hot ones together (bench/hot-functions.order)
 RELEASE_FLAGS = -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections
 
-.PHONY: all build release test demo run check bench install uninstall clean deps
+.PHONY: all build release release-flags test demo run check bench install uninstall clean deps
 
 all: build
 
@@ -20,6 +20,10 @@ build:
 
 release:
 	$(SWIFT) build $(RELEASE_FLAGS) --product vigil
+
+## The release flags, for bench/run.sh and bench/order-functions.sh (one place to change them).
+release-flags:
+	@echo $(RELEASE_FLAGS)
 
 ## All tests: unit tests and integration tests against the bundled Slack simulator (loopback only).
 test:

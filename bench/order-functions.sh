@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SWIFT="${SWIFT:-swift}"
-RELEASE_FLAGS=(-c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections) # as the Makefile
+read -ra RELEASE_FLAGS <<< "$(make -s --no-print-directory release-flags)"
 command -v valgrind >/dev/null || { echo "order-functions: needs valgrind (apt-get install valgrind)" >&2; exit 1; }
 
 "$SWIFT" build "${RELEASE_FLAGS[@]}" --product vigil

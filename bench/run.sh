@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SWIFT="${SWIFT:-swift}"
-RELEASE_FLAGS=(-c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections) # as the Makefile
+read -ra RELEASE_FLAGS <<< "$(make -s --no-print-directory release-flags)"
 BOLT_VERSION=1.30.0
 SDK_VERSION=3.47.0
 VENV=bench/.venv

@@ -99,7 +99,12 @@ struct BenchSession {
             logPath: "\(self.workDirectory)/\(self.worker.kind.rawValue)-\(self.index).log"
         )
         do {
-            try await self.waitForConnections(slack: slack, process: process)
+            try await Self.waitForConnections(
+                slack: slack,
+                process: process,
+                count: self.worker.connections,
+                timeout: self.parameters.connectTimeout
+            )
             try await self.measure(slack: slack, process: process, into: &result)
         } catch {
             _ = await process.stop(timeout: .seconds(5))
@@ -134,15 +139,19 @@ struct BenchSession {
         return result
     }
 
-    /// Waits for the worker's live connections, failing fast if it exits first.
-    private func waitForConnections(slack: SlackSimulator, process: WorkerProcess) async throws {
+    /// Waits for `count` live connections of the worker, failing fast if it exits first.
+    /// - Throws: ``BenchError`` with the worker's output tail when it exits or does not connect within `timeout`.
+    static func waitForConnections(
+        slack: SlackSimulator,
+        process: WorkerProcess,
+        count expected: Int,
+        timeout: Duration
+    ) async throws {
         enum Outcome: Sendable {
             case connected
             case exited(WorkerProcess.Termination?)
             case failed(String)
         }
-        let expected = self.worker.connections
-        let timeout = self.parameters.connectTimeout
         let outcome = await withTaskGroup(of: Outcome.self) { group in
             group.addTask {
                 do {
@@ -166,12 +175,12 @@ struct BenchSession {
             return
         case .exited(let termination):
             throw BenchError(
-                "\(self.worker.displayName) exited (\(termination.map { "\($0)" } ?? "?")) before opening "
+                "\(process.name) exited (\(termination.map { "\($0)" } ?? "?")) before opening "
                     + "\(expected) Socket Mode connection(s). Its output ends with:\n\(process.outputTail())"
             )
         case .failed(let reason):
             throw BenchError(
-                "\(self.worker.displayName) did not get \(expected) live Socket Mode connection(s) within "
+                "\(process.name) did not get \(expected) live Socket Mode connection(s) within "
                     + "\(timeout): \(reason). Its output ends with:\n\(process.outputTail())"
             )
         }
@@ -197,7 +206,7 @@ struct BenchSession {
         self.logger.debug("connected", metadata: ["bench.worker": "\(name)"])
 
         // Warm-up (not recorded).
-        _ = try await self.sendFiller(slack: slack, count: self.parameters.warmUpCount, rate: 1_000, base: 1_000_000)
+        _ = try await Self.sendFiller(slack: slack, count: self.parameters.warmUpCount, rate: 1_000, base: 1_000_000)
         _ = try? await slack.waitForAcknowledgedEnvelopes(count: self.parameters.warmUpCount, timeout: .seconds(30))
 
         // Ack latency at 500/s.
@@ -237,7 +246,7 @@ struct BenchSession {
         // Burst.
         slack.resetRecords()
         let burstStart = ContinuousClock.now
-        let burstIDs = try await self.sendFiller(
+        let burstIDs = try await Self.sendFiller(
             slack: slack,
             count: self.parameters.burstCount,
             rate: nil,
@@ -285,8 +294,9 @@ struct BenchSession {
     private func endToEnd(slack: SlackSimulator, name: String, into result: inout Result) async throws {
         slack.resetRecords()
         let count = self.parameters.endToEndCount
-        let alerts = try await self.postAlerts(
+        let alerts = try await Self.postAlerts(
             slack: slack,
+            session: self.index,
             count: count,
             rate: self.parameters.endToEndRate,
             firstIndex: 0
@@ -315,14 +325,15 @@ struct BenchSession {
         defer { slack.setPostMessageDelay(nil) }
         slack.resetRecords()
         let parameters = self.parameters
-        async let filler = self.sendFiller(
+        async let filler = Self.sendFiller(
             slack: slack,
             count: parameters.slowFillerCount,
             rate: parameters.slowFillerRate,
             base: delay == nil ? 1_400_000 : 1_500_000
         )
-        async let alerts = self.postAlerts(
+        async let alerts = Self.postAlerts(
             slack: slack,
+            session: self.index,
             count: parameters.slowAlertCount,
             rate: parameters.slowAlertRate,
             firstIndex: firstAlert
@@ -368,7 +379,7 @@ struct BenchSession {
         into result: inout Result
     ) async throws -> AckSample {
         slack.resetRecords()
-        let ids = try await self.sendFiller(slack: slack, count: count, rate: rate, base: base)
+        let ids = try await Self.sendFiller(slack: slack, count: count, rate: rate, base: base)
         let sample = await self.collectAcks(slack: slack, expected: ids.count, timeout: timeout)
         result.values[.lost, default: 0] += Double(ids.count - sample.acked)
         if sample.acked < ids.count {
@@ -378,16 +389,18 @@ struct BenchSession {
     }
 
     /// Sends `count` people's messages in the unwatched channel; returns the envelope ids.
-    private func sendFiller(slack: SlackSimulator, count: Int, rate: Double?, base: Int) async throws -> [String] {
+    static func sendFiller(slack: SlackSimulator, count: Int, rate: Double?, base: Int) async throws -> [String] {
         let secondsBase = Int(Date().timeIntervalSince1970) - base
         return try await slack.sendEventsAPIBatch(count: count, rate: rate) { index in
             BenchEvents.humanMessage(index, base: secondsBase)
         }
     }
 
-    /// Posts `count` Alertmanager alerts round-robin over the alert channels at `rate`; returns (channel, ts).
-    private func postAlerts(
+    /// Posts `count` Alertmanager alerts of bench session `session` round-robin over the alert channels at `rate`;
+    /// returns (channel, ts).
+    static func postAlerts(
         slack: SlackSimulator,
+        session: Int,
         count: Int,
         rate: Double,
         firstIndex: Int
@@ -401,7 +414,7 @@ struct BenchSession {
             let channel = BenchEvents.alertChannels[index % BenchEvents.alertChannels.count]
             let ts = try slack.postAsBot(
                 channel: channel,
-                fieldsJSON: BenchEvents.alertmanagerPost(session: self.index, index: index)
+                fieldsJSON: BenchEvents.alertmanagerPost(session: session, index: index)
             )
             posted.append((channel, ts))
         }

@@ -45,33 +45,27 @@ struct HoldCommand: AsyncParsableCommand {
             logPath: workDirectory + "/vigil.log"
         )
         do {
-            try await slack.waitForLiveConnections(count: 2, timeout: .seconds(30))
+            try await BenchSession.waitForConnections(slack: slack, process: process, count: 2, timeout: .seconds(30))
+            try await self.exercise(slack)
         } catch {
             _ = await process.stop(timeout: .seconds(5))
             await slack.shutdown()
-            throw BenchError("vigil did not connect: \(error). Its output ends with:\n\(process.outputTail())")
+            throw error
         }
-        try await self.exercise(slack)
         FileHandle.standardOutput.write(Data("pid \(process.pid) (log: \(workDirectory)/vigil.log)\n".utf8))
         try? await Task.sleep(for: .seconds(self.seconds))
         _ = await process.stop(timeout: .seconds(10))
         await slack.shutdown()
     }
 
-    /// Sends the chatter and the alerts, and waits (bounded) for their acks and replies.
+    /// Sends the chatter and the alerts the way a bench session does, and waits (bounded) for their acks and replies.
     private func exercise(_ slack: SlackSimulator) async throws {
         if self.envelopes > 0 {
-            let base = Int(Date().timeIntervalSince1970) - 1_000_000
-            _ = try await slack.sendEventsAPIBatch(count: self.envelopes, rate: 1_000) { index in
-                BenchEvents.humanMessage(index, base: base)
-            }
+            _ = try await BenchSession.sendFiller(slack: slack, count: self.envelopes, rate: 1_000, base: 1_000_000)
             _ = try? await slack.waitForAcknowledgedEnvelopes(count: self.envelopes, timeout: .seconds(60))
         }
-        for index in 0..<self.alerts {
-            let channel = BenchEvents.alertChannels[index % BenchEvents.alertChannels.count]
-            _ = try slack.postAsBot(channel: channel, fieldsJSON: BenchEvents.alertmanagerPost(session: 0, index: index))
-        }
         if self.alerts > 0 {
+            _ = try await BenchSession.postAlerts(slack: slack, session: 0, count: self.alerts, rate: 20, firstIndex: 0)
             _ = try? await slack.waitForCalls(method: "chat.postMessage", count: self.alerts, timeout: .seconds(60))
         }
     }

@@ -50,7 +50,7 @@ final class CurlTransfer: @unchecked Sendable {
     private static let systemTrustDirectory: String? = {
         var buffer = [CChar](repeating: 0, count: 1_024)
         guard css_system_trust_directory(&buffer, buffer.count) == 1 else { return nil }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(validating: buffer.prefix { $0 != 0 }, as: UTF8.self)
     }()
     private let debugLogger: Logger?
     private var released = false
