@@ -16,12 +16,17 @@ let strictSettings: [SwiftSetting] = [
 /// start of `.text`: the kernel maps code 64 KiB at a time around every touched spot, so hot code spread over 25 MiB
 /// kept ~14 MiB of it resident. Names that no longer exist are ignored; new functions just land among the cold
 /// ones. Works on the functions of modules compiled with `-function-sections` (Makefile `RELEASE_FLAGS`).
+///
+/// Functions with private linkage (value witnesses and other helpers the compiler emits without a symbol, in
+/// `.text..L…` sections) cannot be named in that list, so `bench/private-functions.ld` gathers all of them (≈ 140 KiB)
+/// just before `.text`: spread among the cold code, the few dozen of them that run kept ~2 MiB of it resident.
 let releaseLinkerFlags = [
     "-use-ld=lld",
     "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
     "-Xlinker", "--no-export-dynamic",
     "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/bench/hot-functions.order",
     "-Xlinker", "--no-warn-symbol-ordering",
+    "-Xlinker", "-T", "-Xlinker", "\(Context.packageDirectory)/bench/private-functions.ld",
 ]
 
 let package = Package(

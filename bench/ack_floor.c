@@ -3,17 +3,23 @@
  *
  * A minimal libwebsockets client that does nothing but acknowledge: for every complete text message it finds
  * "envelope_id":"…" and writes {"envelope_id":"…"} back at once (all queued acks per writable callback, while the
- * socket takes them). No JSON parsing, no threads besides the lws service loop, no dispatch. It shows what this machine, this simulator and libwebsockets allow; Vigil's figures
- * are read against it.
+ * socket takes them). No JSON parsing, no threads besides the lws service loop, no dispatch. It shows what this
+ * machine, this simulator and libwebsockets allow; Vigil's figures are read against it.
+ *
+ * Like any Slack worker on this design (wss:// to Slack through libwebsockets, https:// Web API calls through
+ * libcurl, both on OpenSSL) it sets both clients up for TLS at start: the libwebsockets client TLS context with the
+ * system trust store, libcurl initialised with one handle. The bench's connections are ws://, so this costs nothing
+ * per envelope; the idle RSS then shows what the design's libraries take before any worker code runs.
  *
  * Usage: ack-floor ws://127.0.0.1:PORT/link/?ticket=… [ws://… …]    (one connection per URL)
  *        or ACK_FLOOR_URLS="ws://… ws://…" ack-floor
  * The URLs are single-use Socket Mode tickets from apps.connections.open (vigil-bench fetches them).
  * SIGTERM/SIGINT: closes and exits 0. Exits 1 if a connection fails or closes.
  *
- * Build: cc -O2 bench/ack_floor.c $(pkg-config --cflags --libs libwebsockets) -o ack-floor
+ * Build: cc -O2 bench/ack_floor.c $(pkg-config --cflags --libs libwebsockets libcurl) -o ack-floor
  * Written for libwebsockets 4.1 (Debian 12); no macros newer than that.
  */
+#include <curl/curl.h>
 #include <libwebsockets.h>
 
 #include <signal.h>
@@ -48,6 +54,7 @@ static struct conn conns[MAX_CONNECTIONS];
 static int conn_count;
 static volatile sig_atomic_t stopping;
 static struct lws_context *context;
+static CURL *web_api; /* set up like a worker's Web API client, never used: the bench connections are ws:// */
 static int failed;
 
 static void on_signal(int sig) {
@@ -212,6 +219,11 @@ int main(int argc, char **argv) {
     info.protocols = protocols;
     info.gid = -1;
     info.uid = -1;
+    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(web_api = curl_easy_init())) {
+        fprintf(stderr, "ack-floor: libcurl initialisation failed\n");
+        return 1;
+    }
     context = lws_create_context(&info);
     if (!context) {
         fprintf(stderr, "ack-floor: lws_create_context failed\n");
@@ -240,5 +252,7 @@ int main(int argc, char **argv) {
         free(conns[i].msg);
     }
     free(env_urls);
+    curl_easy_cleanup(web_api);
+    curl_global_cleanup();
     return (stopping && !failed) ? 0 : 1;
 }

@@ -22,7 +22,7 @@ BIN="$(realpath --relative-to=. "$("$SWIFT" build "${RELEASE_FLAGS[@]}" --show-b
 
 echo "== compiling the ack floor"
 # shellcheck disable=SC2046  # pkg-config output is meant to split into flags
-cc -O2 -Wall bench/ack_floor.c $(pkg-config --cflags --libs libwebsockets) -o "$BIN/ack-floor"
+cc -O2 -Wall bench/ack_floor.c $(pkg-config --cflags --libs libwebsockets libcurl) -o "$BIN/ack-floor"
 
 echo "== Python reference worker: slack-bolt $BOLT_VERSION, slack-sdk $SDK_VERSION in $VENV"
 if ! "$VENV/bin/python" -c "import slack_bolt.version as b, slack_sdk.version as s, sys; \

@@ -117,7 +117,11 @@ struct PerformanceReport {
             - **Floor:** `bench/ack_floor.c`, a libwebsockets client that only finds `"envelope_id":"…"` in each \
             text frame and writes `{"envelope_id":"…"}` back (one frame per writable callback); the bench opens its \
             two Socket Mode URLs with `apps.connections.open`. It shows what this machine, the simulator and \
-            libwebsockets allow. It does not post, so it has no alert figures.
+            libwebsockets allow. It does not post, so it has no alert figures. Like any worker on this design \
+            (wss:// through libwebsockets, https:// through libcurl, both on OpenSSL) it sets both clients up for TLS \
+            at start (the libwebsockets client TLS context with the system trust store; libcurl initialised, one \
+            handle): the bench's sockets are plain, so that costs nothing per envelope, and its idle RSS is what the \
+            design's libraries take before any worker code runs (without TLS and libcurl it idles at ≈ 4.3 MiB).
             - **Bolt** (`bench/bolt_worker.py`): `App(client=WebClient(token, base_url=SLACK_API_URL))`, \
             `@app.event("message")`, `SocketModeHandler(app, app_token).start()`, i.e. the built-in Socket Mode client \
             Bolt's docs use. It keeps **one** connection (Vigil keeps two; the floor opens two); the simulator \
