@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Writes bench/hot-functions.order: the functions a running `vigil` executes, for the release link (Package.swift
 # passes it to lld as --symbol-ordering-file, which puts them together at the start of .text). The release build
-# runs under valgrind's callgrind, driven by `vigil-bench hold` against the bundled simulator (127.0.0.1 only):
-# start, two Socket Mode connections, 2,000 envelopes acked, 40 alerts investigated and answered in their threads,
-# a few idle seconds, SIGTERM. Every function callgrind saw is listed once, in the order it first saw them, those
-# compiled into a section of their own before those sharing one.
+# runs under valgrind's callgrind, driven by `vigil-bench hold` against the bundled simulator (127.0.0.1 only) with
+# deploy/vigil.example.yaml as its --config, as the systemd unit starts it: start, two Socket Mode connections,
+# 2,000 envelopes acked, 40 alerts investigated and answered in their threads, a few idle seconds, SIGTERM. Every
+# function callgrind saw is listed once, in the order it first saw them, those compiled into a section of their own
+# before those sharing one.
 #
 # Needs: valgrind (apt-get install valgrind), binutils, python3. About 3 minutes. Re-run after large changes: names
 # that no longer exist are ignored by the link, and functions missing from the list still work (they stay among the

@@ -17,6 +17,9 @@ struct HoldCommand: AsyncParsableCommand {
     @Option(help: "Path of the built vigil binary (started as `vigil run`).")
     var vigil = ".build/release/vigil"
 
+    @Option(help: "Configuration file the worker runs with (`vigil run --config`, as the systemd unit does); \"\" for none.")
+    var config = "deploy/vigil.example.yaml"
+
     @Option(help: "Seconds to keep the worker running after it connected.")
     var seconds = 60
 
@@ -36,7 +39,7 @@ struct HoldCommand: AsyncParsableCommand {
         let process = try WorkerProcess(
             name: "Vigil",
             executable: self.vigil,
-            arguments: ["run"],
+            arguments: WorkerSpec.vigilArguments(configFile: self.config.isEmpty ? nil : self.config),
             environment: BenchSession.workerEnvironment(
                 slack: slack,
                 stateDirectory: workDirectory + "/state",

@@ -18,6 +18,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Path of the compiled ack floor (bench/ack_floor.c).")
     var floor: String?
 
+    @Option(help: "Configuration file Vigil runs with (`vigil run --config`, as the systemd unit does); \"\" for none.")
+    var vigilConfig = "deploy/vigil.example.yaml"
+
     @Option(help: "Write the report (markdown) to this file, e.g. docs/performance.md.")
     var out: String?
 
@@ -66,7 +69,10 @@ struct RunCommand: AsyncParsableCommand {
         var workers: [WorkerSpec] = []
         var errors: [WorkerSpec.Kind: String] = [:]
         if let floor { workers.append(WorkerSpec(kind: .floor, command: floor, connections: 2)) }
-        if let vigil { workers.append(WorkerSpec(kind: .vigil, command: vigil, connections: 2)) }
+        if let vigil {
+            let configFile = self.vigilConfig.isEmpty ? nil : self.vigilConfig
+            workers.append(WorkerSpec(kind: .vigil, command: vigil, connections: 2, configFile: configFile))
+        }
         if let bolt { workers.append(WorkerSpec(kind: .bolt, command: bolt, connections: 1)) }
         guard !workers.isEmpty else {
             throw ValidationError("give at least one of --floor, --vigil, --bolt")
@@ -76,6 +82,8 @@ struct RunCommand: AsyncParsableCommand {
                 errors[worker.kind] =
                     "\(worker.command) is not an executable file"
                     + (worker.kind == .vigil ? " (build it: swift build -c release --product vigil)" : "")
+            } else if let configFile = worker.configFile, !FileManager.default.isReadableFile(atPath: configFile) {
+                errors[worker.kind] = "\(configFile) (--vigil-config) is not a readable file"
             }
         }
         let workDirectory =

@@ -13,6 +13,8 @@ struct WorkerSpec: Sendable {
     let command: String
     /// Live Socket Mode connections to wait for before measuring.
     let connections: Int
+    /// Vigil's configuration file (`vigil run --config`), as the systemd unit gives one; nil for none.
+    var configFile: String? = nil
 
     /// Whether the worker replies to alerts (the floor only acks).
     var repliesToAlerts: Bool { self.kind != .floor }
@@ -29,9 +31,15 @@ struct WorkerSpec: Sendable {
     /// Executable and arguments. `socketURLs` are the floor's tickets (the others open their own).
     func launch(socketURLs: [String]) -> (executable: String, arguments: [String]) {
         switch self.kind {
-        case .vigil: return (self.command, ["run"])
+        case .vigil: return (self.command, Self.vigilArguments(configFile: self.configFile))
         case .floor: return (self.command, socketURLs)
         case .bolt: return ("/bin/sh", ["-c", "exec " + self.command])
         }
+    }
+
+    /// `vigil run`, with `--config FILE` when there is one. The bench environment (simulator URL, tokens, alert
+    /// channels, state folder) overrides or adds to the file, as the unit's environment does on a host.
+    static func vigilArguments(configFile: String?) -> [String] {
+        ["run"] + (configFile.map { ["--config", $0] } ?? [])
     }
 }
