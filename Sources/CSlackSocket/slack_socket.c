@@ -39,6 +39,9 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -1570,4 +1573,14 @@ void css_context_free(css_context *ctx) {
     free(ctx->http_address);
     pthread_mutex_destroy(&ctx->lock);
     free(ctx);
+}
+
+int css_limit_malloc_arenas(int count) {
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+    if (getenv("MALLOC_ARENA_MAX")) return 0;
+    return mallopt(M_ARENA_MAX, count) == 1;
+#else
+    (void)count;
+    return 0;
+#endif
 }

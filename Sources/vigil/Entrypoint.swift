@@ -5,8 +5,17 @@ import Metrics
 import Prometheus
 import VigilCore
 
-/// `vigil` — the Slack worker for operations teams.
+/// `vigil` — the Slack worker for operations teams. The entry caps the allocator's arenas (``MallocArenas``)
+/// before any thread starts, then parses the command line.
 @main
+enum VigilMain {
+    static func main() async {
+        MallocArenas.limit()
+        await Vigil.main(nil)
+    }
+}
+
+/// The command line: `vigil run` (the default), `vigil check`, `vigil demo`.
 struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",

@@ -261,6 +261,14 @@ void css_set_log_sink(css_log_fn _Nullable fn, int verbose);
  */
 int css_system_trust_directory(char *_Nonnull dir, size_t dir_len);
 
+/**
+ * Caps the C allocator's arenas at `count` unless $MALLOC_ARENA_MAX is set. Call before any
+ * thread starts: glibc otherwise gives each allocating thread an arena of its own (up to
+ * 8 per core), each keeping partly used pages. Returns 1 when the cap was set, 0 when the
+ * environment decides or the allocator has no such setting.
+ */
+int css_limit_malloc_arenas(int count);
+
 #ifdef __cplusplus
 }
 #endif
