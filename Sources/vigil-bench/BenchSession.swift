@@ -95,7 +95,7 @@ struct BenchSession {
                 slack: slack,
                 stateDirectory: stateDirectory,
                 logLevel: self.parameters.workerLogLevel
-            ),
+            ).merging(self.worker.unitEnvironment) { bench, _ in bench },
             logPath: "\(self.workDirectory)/\(self.worker.kind.rawValue)-\(self.index).log"
         )
         do {

@@ -20,6 +20,9 @@ struct HoldCommand: AsyncParsableCommand {
     @Option(help: "Configuration file the worker runs with (`vigil run --config`, as the systemd unit does); \"\" for none.")
     var config = "deploy/vigil.example.yaml"
 
+    @Option(help: "Systemd unit whose Environment= lines the worker runs with; \"\" for none.")
+    var unit = "deploy/vigil.service"
+
     @Option(help: "Seconds to keep the worker running after it connected.")
     var seconds = 60
 
@@ -44,7 +47,7 @@ struct HoldCommand: AsyncParsableCommand {
                 slack: slack,
                 stateDirectory: workDirectory + "/state",
                 logLevel: self.workerLogLevel
-            ),
+            ).merging(self.unit.isEmpty ? [:] : try SystemdUnit.environment(atPath: self.unit)) { bench, _ in bench },
             logPath: workDirectory + "/vigil.log"
         )
         do {

@@ -10,8 +10,11 @@ struct PerformanceReport {
 
     /// How Vigil was started, for the method section.
     private var vigilCommand: String {
-        let configFile = self.workers.first { $0.kind == .vigil }?.configFile
-        return "`" + (["vigil"] + WorkerSpec.vigilArguments(configFile: configFile)).joined(separator: " ") + "`"
+        let vigil = self.workers.first { $0.kind == .vigil }
+        let command = (["vigil"] + WorkerSpec.vigilArguments(configFile: vigil?.configFile)).joined(separator: " ")
+        let unitEnvironment = (vigil?.unitEnvironment ?? [:]).sorted { $0.key < $1.key }.map { "`\($0.key)=\($0.value)`" }
+        return "`\(command)`"
+            + (unitEnvironment.isEmpty ? "" : " with the unit's \(unitEnvironment.joined(separator: ", "))")
     }
     let runs: Int
     let heavyRuns: Int
@@ -80,9 +83,8 @@ struct PerformanceReport {
             (with an empty `VIGIL_STATE_DIR`) are started for every run; runs of the workers are interleaved \
             (floor, Vigil, Bolt, floor, …) so that background load on a shared machine hits all of them alike. The \
             simulator, the worker and the bench share the machine's \(self.machine.cores) cores.
-            - **Vigil** runs as the systemd unit starts it: \(self.vigilCommand), with the bench's settings in \
-            the environment (simulator URL, fake tokens, alert channels, state folder), which override or add to \
-            the file.
+            - **Vigil** runs as the systemd unit starts it: \(self.vigilCommand). The bench's settings (simulator \
+            URL, fake tokens, alert channels, state folder) are in the environment and override or add to the file.
             - **Ack latency** is the simulator's own measure: from the moment an envelope's frame is handed to the \
             socket flush to the moment the ack frame is read (monotonic clock). Envelopes go round-robin over the \
             worker's live connections, in chunks of at most 64 frames per flush.

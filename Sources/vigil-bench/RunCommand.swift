@@ -21,6 +21,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Configuration file Vigil runs with (`vigil run --config`, as the systemd unit does); \"\" for none.")
     var vigilConfig = "deploy/vigil.example.yaml"
 
+    @Option(help: "Systemd unit whose Environment= lines Vigil runs with; \"\" for none.")
+    var vigilUnit = "deploy/vigil.service"
+
     @Option(help: "Write the report (markdown) to this file, e.g. docs/performance.md.")
     var out: String?
 
@@ -71,7 +74,11 @@ struct RunCommand: AsyncParsableCommand {
         if let floor { workers.append(WorkerSpec(kind: .floor, command: floor, connections: 2)) }
         if let vigil {
             let configFile = self.vigilConfig.isEmpty ? nil : self.vigilConfig
-            workers.append(WorkerSpec(kind: .vigil, command: vigil, connections: 2, configFile: configFile))
+            let unitEnvironment = self.vigilUnit.isEmpty ? [:] : try SystemdUnit.environment(atPath: self.vigilUnit)
+            workers.append(
+                WorkerSpec(
+                    kind: .vigil, command: vigil, connections: 2, configFile: configFile,
+                    unitEnvironment: unitEnvironment))
         }
         if let bolt { workers.append(WorkerSpec(kind: .bolt, command: bolt, connections: 1)) }
         guard !workers.isEmpty else {

@@ -15,6 +15,8 @@ struct WorkerSpec: Sendable {
     let connections: Int
     /// Vigil's configuration file (`vigil run --config`), as the systemd unit gives one; nil for none.
     var configFile: String? = nil
+    /// Variables the worker gets besides the bench's own (Vigil: its systemd unit's `Environment=` lines).
+    var unitEnvironment: [String: String] = [:]
 
     /// Whether the worker replies to alerts (the floor only acks).
     var repliesToAlerts: Bool { self.kind != .floor }

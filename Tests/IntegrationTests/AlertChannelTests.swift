@@ -251,6 +251,33 @@ struct AlertChannelTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(2)))
+    func reconnectWhileANewAlertIsAnsweredResumesOnlyWhatIsOwed() async throws {
+        try await Harness.run { harness in
+            // An owed investigation: Slack refuses the first post.
+            harness.simulator.injectFault(.slackError("fatal_error"), method: "chat.postMessage", channel: Harness.alerts)
+            let owed = try harness.postAlert(TestAlerts.alertmanager("DiskFull"))
+            try await harness.waitUntilHandled(owed, outcome: "new alert")
+            // The next alert's reply is answered after 4 s, the owed one's resumed reply after 8 s: the new alert's
+            // investigation ends while the resume is still busy with the owed one.
+            harness.simulator.injectFault(.delay(.seconds(4)), method: "chat.postMessage", channel: Harness.alerts)
+            harness.simulator.injectFault(.delay(.seconds(8)), method: "chat.postMessage", channel: Harness.alerts)
+            let alert = try harness.postAlert(TestAlerts.alertmanager("HighMemoryUsage"))
+            // Its reply is applied on arrival, the answer held: its investigation is under way.
+            try await harness.waitForReplies(thread: alert)
+
+            // Every connection cut: the reconnect catches up, then resumes the owed investigations.
+            for connection in harness.simulator.liveConnections() { try harness.simulator.cutTCP(connection.id) }
+            let summary = await harness.logs.first("owed investigations looked at", timeout: .seconds(30))
+            let looked = try #require(summary, "the resume after the reconnect ran")
+            #expect(looked.metadata["vigil.resumed"] == "1", "\(looked.metadata)")
+            #expect(try harness.vigilReplies(thread: owed).count == 1)
+            #expect(try harness.vigilReplies(thread: alert).count == 1, "the in-flight alert was not investigated again")
+            try await harness.waitUntilHandled(alert, outcome: "new alert")
+            #expect(try harness.vigilReplies(thread: alert).count == 1)
+        }
+    }
+
     // MARK: - Conversations
 
     @Test(.timeLimit(.minutes(2)))

@@ -196,17 +196,12 @@ public actor AlertChannelMonitor {
         case .opened(let incident):
             metadata["vigil.incident"] = "\(incident.id)"
             logger.info("new alert", metadata: metadata)
-            investigationsInFlight[incident.id] = .some(nil)
-            do {
-                try await investigateNew(incident, alert: alert)
-            } catch {
-                investigationsInFlight[incident.id] = nil
-                throw error
+            guard claimInvestigation(of: incident.id) else {
+                // A reconnect's catch-up found the new incident owed and is investigating it already.
+                logger.info("investigation already under way", metadata: metadata)
+                return
             }
-            if case .some(.some(let pending)) = investigationsInFlight.removeValue(forKey: incident.id) {
-                // Resolved while being investigated (a quick flap, slow probes): finish that resolution now.
-                try await updateResolvedInvestigation(pending.incident, alert: pending.alert)
-            }
+            try await runClaimedInvestigation(of: incident) { try await investigateNew(incident, alert: alert) }
         case .repeated(let incident):
             metadata["vigil.incident"] = "\(incident.id)"
             logger.info("alert repeated while its incident is open", metadata: metadata)
@@ -289,40 +284,73 @@ public actor AlertChannelMonitor {
     @discardableResult
     public func resumeInterruptedInvestigations() async -> Int {
         let owed: [Incident]
+        let stillOwed: Set<Int64>
+        var claimed: [Incident] = []
         do {
             owed = try await store.incidentsAwaitingInvestigation(workspace: workspace)
+            // A post being handled now has its incident's claim: skip it. One whose investigation finished while
+            // the list was read has released its claim but is no longer owed: ask again once the claims hold.
+            claimed = owed.filter { claimInvestigation(of: $0.id) }
+            stillOwed = claimed.isEmpty ? [] : Set(try await store.incidentsAwaitingInvestigation(workspace: workspace).map(\.id))
         } catch {
+            for incident in claimed { investigationsInFlight[incident.id] = nil }
             logger.warning("could not look for interrupted investigations: \(error)")
             return 0
         }
         var resumed = 0
-        for incident in owed where investigationsInFlight[incident.id] == nil {
+        for incident in claimed {
+            guard stillOwed.contains(incident.id) else {
+                investigationsInFlight[incident.id] = nil
+                continue
+            }
             do {
                 guard let stored = try await store.alert(workspace: workspace, channel: incident.channel, ts: incident.rootTS)
                 else {
+                    investigationsInFlight[incident.id] = nil
                     try await store.settleInvestigation(incidentID: incident.id)
                     continue
                 }
                 logger.notice("resuming an investigation that was interrupted", metadata: [
                     "vigil.incident": "\(incident.id)", "slack.channel": "\(incident.channel)", "vigil.alert": "\(incident.name)",
                 ])
-                investigationsInFlight[incident.id] = .some(nil)
-                do {
-                    try await investigateNew(incident, alert: stored.alert)
-                } catch {
-                    investigationsInFlight[incident.id] = nil
-                    throw error
-                }
-                if case .some(.some(let pending)) = investigationsInFlight.removeValue(forKey: incident.id) {
-                    try await updateResolvedInvestigation(pending.incident, alert: pending.alert)
-                }
+                try await runClaimedInvestigation(of: incident) { try await investigateNew(incident, alert: stored.alert) }
                 resumed += 1
             } catch {
+                investigationsInFlight[incident.id] = nil
                 logger.error("resuming an investigation failed; it is tried again after the next reconnect: \(error)",
                              metadata: ["vigil.incident": "\(incident.id)"])
             }
         }
+        if !claimed.isEmpty {
+            logger.info("owed investigations looked at", metadata: [
+                "vigil.resumed": "\(resumed)", "vigil.owed": "\(claimed.count)",
+                "vigil.in_flight": "\(owed.count - claimed.count)",
+            ])
+        }
         return resumed
+    }
+
+    /// Claims a new incident's investigation: false when another path already has it (the post's own handling and
+    /// a reconnect's resume of owed investigations can reach the same incident). Synchronous, so nothing else runs
+    /// on the actor between the check and the claim.
+    private func claimInvestigation(of incidentID: Int64) -> Bool {
+        guard investigationsInFlight[incidentID] == nil else { return false }
+        investigationsInFlight[incidentID] = .some(nil)
+        return true
+    }
+
+    /// Runs a claimed investigation, releases the claim, then finishes a resolution that arrived meanwhile (a quick
+    /// flap, slow probes: it found no message to update).
+    private func runClaimedInvestigation(of incident: Incident, _ investigation: () async throws -> Void) async throws {
+        do {
+            try await investigation()
+        } catch {
+            investigationsInFlight[incident.id] = nil
+            throw error
+        }
+        if case .some(.some(let pending)) = investigationsInFlight.removeValue(forKey: incident.id) {
+            try await updateResolvedInvestigation(pending.incident, alert: pending.alert)
+        }
     }
 
     /// Runs the investigation again for an incident (the Re-run button, `@vigil rerun`) and updates its message.

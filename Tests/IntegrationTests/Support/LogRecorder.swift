@@ -7,7 +7,7 @@ final class LogRecorder: Sendable {
 
     static let interesting = [
         "event handled", "redelivered event already dispatched", "event already handled before a restart",
-        "flapping alert already flagged", "storm mode",
+        "flapping alert already flagged", "storm mode", "resuming an investigation", "owed investigations looked at",
     ]
 
     private let tap = LogTap(interesting: LogRecorder.interesting, keepLevel: .warning)
