@@ -4,7 +4,7 @@
 # (e.g. bench/run.sh --runs 3 --heavy-runs 1).
 #
 # Needs: the Swift toolchain, python3 (with venv), cc, pkg-config and libwebsockets-dev; PyPI for the first run.
-# Time: about 12 minutes on 2 cores; the whole run is cut off after 25 minutes (timeout kills the process group,
+# Time: about 18 minutes on 2 cores; the whole run is cut off after 25 minutes (timeout kills the process group,
 # workers included).
 set -euo pipefail
 cd "$(dirname "$0")/.."

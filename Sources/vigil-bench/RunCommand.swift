@@ -31,7 +31,7 @@ struct RunCommand: AsyncParsableCommand {
     var runs = 5
 
     @Option(help: "Runs of the heavy scenarios (soak RSS/CPU, burst, slow posts): the first N of the runs.")
-    var heavyRuns = 3
+    var heavyRuns = 5
 
     @Option(help: "Envelopes per second of the 20,000-envelope soak (RSS growth and CPU).")
     var soakRate = 1_000.0
