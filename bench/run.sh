@@ -3,7 +3,8 @@
 # (127.0.0.1 only). Writes docs/performance.md and prints the table. Extra arguments go to `vigil-bench run`
 # (e.g. bench/run.sh --runs 3 --heavy-runs 1).
 #
-# Needs: the Swift toolchain, python3 (with venv), cc, pkg-config and libwebsockets-dev; PyPI for the first run.
+# Needs: the Swift toolchain, python3 (with venv), cc, pkg-config, libwebsockets-dev and libcurl4-openssl-dev; PyPI
+# for the first run.
 # Time: about 18 minutes on 2 cores; the whole run is cut off after 25 minutes (timeout kills the process group,
 # workers included).
 set -euo pipefail
