@@ -48,10 +48,12 @@ struct BenchSession {
         return configuration
     }
 
-    /// The environment every worker is started with: fake tokens, the simulator's Web API URL, the 20 alert
-    /// channels, two connections, a fresh state folder.
-    static func workerEnvironment(slack: SlackSimulator, stateDirectory: String, logLevel: String) -> [String: String] {
-        [
+    /// The environment `worker` is started with: its unit's variables (Vigil), then the bench's own, which win:
+    /// fake tokens, the simulator's Web API URL, the 20 alert channels, two connections, a fresh state folder.
+    static func workerEnvironment(
+        for worker: WorkerSpec, slack: SlackSimulator, stateDirectory: String, logLevel: String
+    ) -> [String: String] {
+        worker.unitEnvironment.merging([
             "SLACK_APP_TOKEN": Self.appToken,
             "SLACK_BOT_TOKEN": Self.botToken,
             "SLACK_API_URL": slack.apiBaseURL,
@@ -59,7 +61,7 @@ struct BenchSession {
             "VIGIL_STATE_DIR": stateDirectory,
             "VIGIL_CONNECTIONS": "2",
             "VIGIL_LOG_LEVEL": logLevel,
-        ]
+        ]) { _, bench in bench }
     }
 
     /// Runs the session against a fresh simulator, which is shut down afterwards.
@@ -92,10 +94,7 @@ struct BenchSession {
             executable: executable,
             arguments: arguments,
             environment: Self.workerEnvironment(
-                slack: slack,
-                stateDirectory: stateDirectory,
-                logLevel: self.parameters.workerLogLevel
-            ).merging(self.worker.unitEnvironment) { bench, _ in bench },
+                for: self.worker, slack: slack, stateDirectory: stateDirectory, logLevel: self.parameters.workerLogLevel),
             logPath: "\(self.workDirectory)/\(self.worker.kind.rawValue)-\(self.index).log"
         )
         do {

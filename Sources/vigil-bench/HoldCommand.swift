@@ -17,11 +17,7 @@ struct HoldCommand: AsyncParsableCommand {
     @Option(help: "Path of the built vigil binary (started as `vigil run`).")
     var vigil = ".build/release/vigil"
 
-    @Option(help: "Configuration file the worker runs with (`vigil run --config`, as the systemd unit does); \"\" for none.")
-    var config = "deploy/vigil.example.yaml"
-
-    @Option(help: "Systemd unit whose Environment= lines the worker runs with; \"\" for none.")
-    var unit = "deploy/vigil.service"
+    @OptionGroup var launch: VigilLaunchOptions
 
     @Option(help: "Seconds to keep the worker running after it connected.")
     var seconds = 60
@@ -39,19 +35,19 @@ struct HoldCommand: AsyncParsableCommand {
         let workDirectory = NSTemporaryDirectory() + "vigil-hold-\(getpid())"
         try FileManager.default.createDirectory(atPath: workDirectory + "/state", withIntermediateDirectories: true)
         let slack = try await SlackSimulator.start(configuration: BenchSession.simulatorConfiguration())
+        let worker = try self.launch.worker(command: self.vigil)
+        let (executable, arguments) = worker.launch(socketURLs: [])
         let process = try WorkerProcess(
-            name: "Vigil",
-            executable: self.vigil,
-            arguments: WorkerSpec.vigilArguments(configFile: self.config.isEmpty ? nil : self.config),
+            name: worker.displayName,
+            executable: executable,
+            arguments: arguments,
             environment: BenchSession.workerEnvironment(
-                slack: slack,
-                stateDirectory: workDirectory + "/state",
-                logLevel: self.workerLogLevel
-            ).merging(self.unit.isEmpty ? [:] : try SystemdUnit.environment(atPath: self.unit)) { bench, _ in bench },
+                for: worker, slack: slack, stateDirectory: workDirectory + "/state", logLevel: self.workerLogLevel),
             logPath: workDirectory + "/vigil.log"
         )
         do {
-            try await BenchSession.waitForConnections(slack: slack, process: process, count: 2, timeout: .seconds(30))
+            try await BenchSession.waitForConnections(
+                slack: slack, process: process, count: worker.connections, timeout: .seconds(30))
             try await self.exercise(slack)
         } catch {
             _ = await process.stop(timeout: .seconds(5))

@@ -7,15 +7,6 @@ struct PerformanceReport {
     let parameters: BenchParameters
     let table: ResultTable
     let workers: [WorkerSpec]
-
-    /// How Vigil was started, for the method section.
-    private var vigilCommand: String {
-        let vigil = self.workers.first { $0.kind == .vigil }
-        let command = (["vigil"] + WorkerSpec.vigilArguments(configFile: vigil?.configFile)).joined(separator: " ")
-        let unitEnvironment = (vigil?.unitEnvironment ?? [:]).sorted { $0.key < $1.key }.map { "`\($0.key)=\($0.value)`" }
-        return "`\(command)`"
-            + (unitEnvironment.isEmpty ? "" : " with the unit's \(unitEnvironment.joined(separator: ", "))")
-    }
     let runs: Int
     let heavyRuns: Int
     let quick: Bool
@@ -25,6 +16,15 @@ struct PerformanceReport {
     let commandLine: String
     let notes: [String]
     let errors: [WorkerSpec.Kind: String]
+
+    /// How Vigil was started, for the method section.
+    private var vigilCommand: String {
+        guard let vigil = self.workers.first(where: { $0.kind == .vigil }) else { return "`vigil run`" }
+        let command = (["vigil"] + vigil.launch(socketURLs: []).arguments).joined(separator: " ")
+        let unitEnvironment = vigil.unitEnvironment.sorted { $0.key < $1.key }.map { "`\($0.key)=\($0.value)`" }
+        return "`\(command)`"
+            + (unitEnvironment.isEmpty ? "" : " with the unit's \(unitEnvironment.joined(separator: ", "))")
+    }
 
     /// The whole document.
     func markdown() -> String {

@@ -18,11 +18,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Path of the compiled ack floor (bench/ack_floor.c).")
     var floor: String?
 
-    @Option(help: "Configuration file Vigil runs with (`vigil run --config`, as the systemd unit does); \"\" for none.")
-    var vigilConfig = "deploy/vigil.example.yaml"
-
-    @Option(help: "Systemd unit whose Environment= lines Vigil runs with; \"\" for none.")
-    var vigilUnit = "deploy/vigil.service"
+    @OptionGroup var launch: VigilLaunchOptions
 
     @Option(help: "Write the report (markdown) to this file, e.g. docs/performance.md.")
     var out: String?
@@ -72,14 +68,7 @@ struct RunCommand: AsyncParsableCommand {
         var workers: [WorkerSpec] = []
         var errors: [WorkerSpec.Kind: String] = [:]
         if let floor { workers.append(WorkerSpec(kind: .floor, command: floor, connections: 2)) }
-        if let vigil {
-            let configFile = self.vigilConfig.isEmpty ? nil : self.vigilConfig
-            let unitEnvironment = self.vigilUnit.isEmpty ? [:] : try SystemdUnit.environment(atPath: self.vigilUnit)
-            workers.append(
-                WorkerSpec(
-                    kind: .vigil, command: vigil, connections: 2, configFile: configFile,
-                    unitEnvironment: unitEnvironment))
-        }
+        if let vigil { workers.append(try self.launch.worker(command: vigil)) }
         if let bolt { workers.append(WorkerSpec(kind: .bolt, command: bolt, connections: 1)) }
         guard !workers.isEmpty else {
             throw ValidationError("give at least one of --floor, --vigil, --bolt")

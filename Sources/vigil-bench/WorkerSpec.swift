@@ -33,15 +33,9 @@ struct WorkerSpec: Sendable {
     /// Executable and arguments. `socketURLs` are the floor's tickets (the others open their own).
     func launch(socketURLs: [String]) -> (executable: String, arguments: [String]) {
         switch self.kind {
-        case .vigil: return (self.command, Self.vigilArguments(configFile: self.configFile))
+        case .vigil: return (self.command, ["run"] + (self.configFile.map { ["--config", $0] } ?? []))
         case .floor: return (self.command, socketURLs)
         case .bolt: return ("/bin/sh", ["-c", "exec " + self.command])
         }
-    }
-
-    /// `vigil run`, with `--config FILE` when there is one. The bench environment (simulator URL, tokens, alert
-    /// channels, state folder) overrides or adds to the file, as the unit's environment does on a host.
-    static func vigilArguments(configFile: String?) -> [String] {
-        ["run"] + (configFile.map { ["--config", $0] } ?? [])
     }
 }

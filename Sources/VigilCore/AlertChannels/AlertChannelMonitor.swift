@@ -297,12 +297,9 @@ public actor AlertChannelMonitor {
             logger.warning("could not look for interrupted investigations: \(error)")
             return 0
         }
+        for incident in claimed where !stillOwed.contains(incident.id) { investigationsInFlight[incident.id] = nil }
         var resumed = 0
-        for incident in claimed {
-            guard stillOwed.contains(incident.id) else {
-                investigationsInFlight[incident.id] = nil
-                continue
-            }
+        for incident in claimed where stillOwed.contains(incident.id) {
             do {
                 guard let stored = try await store.alert(workspace: workspace, channel: incident.channel, ts: incident.rootTS)
                 else {
