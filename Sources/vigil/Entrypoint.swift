@@ -27,7 +27,8 @@ struct Vigil: AsyncParsableCommand {
 
 /// Exit codes operators and systemd rely on.
 enum ExitStatus {
-    /// Bad configuration, rejected token, Socket Mode disabled: a restart cannot fix it (`RestartPreventExitStatus=78`).
+    /// Bad configuration, rejected token, missing scope, Socket Mode disabled, another instance on the state folder, a
+    /// corrupt, newer or unwritable store: a restart cannot fix it (`RestartPreventExitStatus=78`).
     static let configuration: Int32 = 78
 }
 
@@ -89,7 +90,7 @@ struct Run: AsyncParsableCommand {
             switch try await application.run() {
             case .stopped:
                 logger.info("stopped")
-            case .noWorkspaceLeft(let reason):
+            case .noWorkspaceLeft(let reason), .cannotStart(let reason):
                 logger.critical("\(reason)")
                 FileHandle.standardError.write(Data("vigil: \(reason)\n".utf8))
                 throw ExitCode(ExitStatus.configuration)

@@ -14,8 +14,12 @@ import Synchronization
 /// 1. ``MessageClassifier`` decides what a message is. Only bot posts at a thread root in a watched channel can open
 ///    an incident; a bot's thread reply or an edit of a bot post is a state change of the existing alert (never a
 ///    new one); people's posts are left to the conversation handler; Vigil's own posts are ignored.
-/// 2. Every post is handled once, across Events API redeliveries, restarts and catch-up: the store's
-///    `markMessageHandled(channel, ts)` is the gate.
+/// 2. Every post is handled once, across Events API redeliveries, restarts and catch-up: the alert's row, written in
+///    the same transaction as its incident (`recordAlert`), is the gate for alerts; `markMessageHandled(channel, ts)`
+///    for other posts and for state changes, written after the change was applied.
+/// 5. Nothing is lost to a failing store (disk full, I/O error): a handling whose store write fails is retried with
+///    backoff; if it still fails, its post stays owed: ``recoverOwedPosts()`` waits until the store takes writes
+///    again, moves the channel's cursor back before the post, and catches up, so the post is handled once.
 /// 3. A new incident is investigated unless it is silenced, its channel is in storm mode, or it is flapping and was
 ///    already flagged (flapping is flagged once; further flaps are recorded, not re-investigated).
 /// 4. A resolution (a resolved post, an edit, a bot reply) closes the incident: ✅ on the alert, a short note in its
@@ -43,6 +47,14 @@ public actor AlertChannelMonitor {
     /// New incidents whose investigation is being gathered or posted, with the resolution that arrived meanwhile
     /// (if any): that resolution found no message to update, so it is finished once the investigation is posted.
     private var investigationsInFlight: [Int64: PendingResolution?] = [:]
+
+    /// Per channel, the oldest post whose handling failed on a store error after every retry.
+    private var owedPosts: [String: String] = [:]
+    /// Tells the workspace that the store failed (the reason), so that it runs ``recoverOwedPosts()``.
+    private let storeFailures: (stream: AsyncStream<String>, continuation: AsyncStream<String>.Continuation) =
+        AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(1))
+    /// Delays between the attempts of a handling whose store write failed (about 8 s in all).
+    static let storeRetryDelays: [Duration] = [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(4)]
 
     /// Follows up on posted investigations (approvals, remembered results); set once the conversation layer exists.
     private weak var observer: (any InvestigationObserver)?
@@ -149,45 +161,132 @@ public actor AlertChannelMonitor {
     @discardableResult
     public func handle(_ message: SlackMessage) async -> MessageClassification {
         let classification = MessageClassifier(watchedChannels: watched, own: own).classify(message)
-        do {
-            switch classification {
-            case .newAlertPost:
-                try await handleNewPost(message)
-            case .alertStateChange(let rootTS, let kind):
-                try await handleStateChange(message, rootTS: rootTS, kind: kind)
-            case .deletion(let ts):
-                if let channel = message.channel {
-                    try await store.appendAudit(workspace: workspace, at: now(), actor: nil, action: "message_deleted",
-                                                target: "\(channel)/\(ts)", detail: "a post in a watched channel was deleted",
-                                                via: .system)
+        var failedAttempts = 0
+        while true {
+            do {
+                switch classification {
+                case .newAlertPost:
+                    try await handleNewPost(message)
+                case .alertStateChange(let rootTS, let kind):
+                    try await handleStateChange(message, rootTS: rootTS, kind: kind)
+                case .deletion(let ts):
+                    if let channel = message.channel {
+                        try await store.appendAudit(workspace: workspace, at: now(), actor: nil, action: "message_deleted",
+                                                    target: "\(channel)/\(ts)", detail: "a post in a watched channel was deleted",
+                                                    via: .system)
+                    }
+                case .humanMessage, .ownMessage, .notWatched, .ignored:
+                    break
                 }
-            case .humanMessage, .ownMessage, .notWatched, .ignored:
-                break
+                if failedAttempts > 0 {
+                    // Written at last; an investigation the failed attempts left owed is resumed by the recovery.
+                    storeFailures.continuation.yield("a write failed, then succeeded after \(failedAttempts) retries")
+                }
+            } catch is CancellationError {
+                logger.notice("alert handling interrupted by shutdown; an owed investigation is resumed at the next start",
+                              metadata: ["slack.channel": "\(message.channel ?? "-")", "slack.ts": "\(message.ts ?? "-")"])
+            } catch let error as SlackAPIError {
+                logger.error("alert handling failed: \(error)", metadata: [
+                    "slack.channel": "\(message.channel ?? "-")", "slack.ts": "\(message.ts ?? "-")",
+                ])
+            } catch {
+                // Everything else the handling does is a store write or read: disk full, I/O error, locked database.
+                let metadata: Logger.Metadata = [
+                    "slack.channel": "\(message.channel ?? "-")", "slack.ts": "\(message.ts ?? "-")", "vigil.reason": "\(error)",
+                ]
+                if failedAttempts < Self.storeRetryDelays.count {
+                    let delay = Self.storeRetryDelays[failedAttempts]
+                    failedAttempts += 1
+                    logger.warning("the store refused a write; retrying the post's handling", metadata: metadata)
+                    if (try? await Task.sleep(for: delay)) != nil { continue }
+                }
+                owe(message, classification: classification, reason: "\(error)", metadata: metadata)
             }
-        } catch is CancellationError {
-            logger.notice("alert handling interrupted by shutdown; an owed investigation is resumed at the next start",
-                          metadata: ["slack.channel": "\(message.channel ?? "-")", "slack.ts": "\(message.ts ?? "-")"])
-        } catch {
-            logger.error("alert handling failed: \(error)", metadata: [
-                "slack.channel": "\(message.channel ?? "-")", "slack.ts": "\(message.ts ?? "-")",
-            ])
+            return classification
         }
-        return classification
+    }
+
+    /// Keeps a post whose handling failed on the store as owed: the cursor is moved back before it once the store
+    /// works again, and the catch-up then handles it (the dedupe gates skip what was already written).
+    private func owe(_ message: SlackMessage, classification: MessageClassification, reason: String, metadata: Logger.Metadata) {
+        let ts: String?
+        switch classification {
+        case .alertStateChange(_, .edit): ts = message.message?.edited?.ts ?? message.ts
+        default: ts = message.ts
+        }
+        guard let channel = message.channel, let ts else { return }
+        if let owed = owedPosts[channel], !Self.slackTS(owed, isBefore: ts) {
+            // an earlier post of the channel is owed already; the catch-up from there covers this one
+        } else if owedPosts[channel] == nil {
+            owedPosts[channel] = ts
+        }
+        Counter(label: "vigil_store_failures_total").increment()
+        logger.error("the store kept refusing writes; the post is owed and handled once the store works again",
+                     metadata: metadata)
+        storeFailures.continuation.yield(reason)
+    }
+
+    /// Reasons the store failed, as they happen; the workspace answers each with ``recoverOwedPosts()``.
+    public nonisolated var storeFailureReports: AsyncStream<String> { storeFailures.stream }
+
+    /// Waits until the store takes writes again (trying every few seconds, capped at 15 s), then moves each owed
+    /// channel's cursor back before its oldest owed post, catches up and resumes owed investigations, so every post
+    /// handled while the store failed is handled once. Returns at once when nothing is owed; on cancellation, what
+    /// is still owed stays for the next catch-up.
+    public func recoverOwedPosts() async {
+        var attempt = 0
+        var random = SystemRandomNumberGenerator()
+        let backoff = ReconnectBackoff(initial: .seconds(1), maximum: .seconds(15))
+        while !owedPosts.isEmpty {
+            let owed = owedPosts
+            do {
+                for (channel, ts) in owed.sorted(by: { $0.key < $1.key }) {
+                    try await store.rewindCursor(workspace: workspace, channel: channel, before: ts, at: now())
+                    if owedPosts[channel] == ts { owedPosts[channel] = nil }
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                attempt += 1
+                logger.warning("the store still refuses writes; owed posts wait", metadata: [
+                    "vigil.reason": "\(error)", "vigil.owed_channels": "\(owed.count)",
+                ])
+                do { try await Task.sleep(for: backoff.delay(forAttempt: attempt, using: &random)) } catch { return }
+                continue
+            }
+            logger.notice("the store takes writes again; catching up on owed posts", metadata: [
+                "slack.channels": "\(owed.keys.sorted().joined(separator: ","))",
+            ])
+            await catchUp()
+        }
+        await resumeInterruptedInvestigations()
+    }
+
+    private static func slackTS(_ lhs: String, isBefore rhs: String) -> Bool {
+        let left = lhs.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let right = rhs.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let (l0, r0) = (Int64(left[0]) ?? 0, Int64(right[0]) ?? 0)
+        if l0 != r0 { return l0 < r0 }
+        return (left.count > 1 ? String(left[1]) : "") < (right.count > 1 ? String(right[1]) : "")
     }
 
     private func handleNewPost(_ message: SlackMessage) async throws {
         guard let channel = message.channel, let ts = message.ts else { return }
-        guard try await store.markMessageHandled(workspace: workspace, channel: channel, ts: ts, purpose: .alert, at: now())
-        else {
+        guard let alert = AlertParsing.parse(message) else {
+            if try await store.markMessageHandled(workspace: workspace, channel: channel, ts: ts, purpose: .alert, at: now()) {
+                logger.notice("bot post without readable content; not an alert", metadata: ["slack.channel": "\(channel)", "slack.ts": "\(ts)"])
+            }
+            try await store.advanceCursor(workspace: workspace, channel: channel, to: ts, at: now())
+            return
+        }
+        // The alert's row is the post's dedupe gate, written with its incident in one transaction: a store failure
+        // leaves neither, so the post can be handled again.
+        let outcome = try await store.recordAlert(alert, workspace: workspace, channel: channel, ts: ts, threadTS: message.threadTS, at: now())
+        try await store.advanceCursor(workspace: workspace, channel: channel, to: ts, at: now())
+        if case .duplicate = outcome {
             logger.debug("post already handled", metadata: ["slack.channel": "\(channel)", "slack.ts": "\(ts)"])
             return
         }
-        try await store.advanceCursor(workspace: workspace, channel: channel, to: ts, at: now())
-        guard let alert = AlertParsing.parse(message) else {
-            logger.notice("bot post without readable content; not an alert", metadata: ["slack.channel": "\(channel)", "slack.ts": "\(ts)"])
-            return
-        }
-        let outcome = try await store.recordAlert(alert, workspace: workspace, channel: channel, ts: ts, threadTS: message.threadTS, at: now())
         var metadata: Logger.Metadata = [
             "slack.channel": "\(channel)", "slack.ts": "\(ts)", "vigil.alert": "\(alert.name)",
             "vigil.source": "\(alert.source.rawValue)", "vigil.status": "\(alert.status.rawValue)",
@@ -226,19 +325,22 @@ public actor AlertChannelMonitor {
         guard let channel = message.channel else { return }
         let content = kind == .edit ? (message.message ?? message) : message
         let changeTS = kind == .edit ? (message.message?.edited?.ts ?? message.ts) : message.ts
-        if let changeTS {
-            let purpose = MessagePurpose(rawValue: kind == .edit ? "edit" : "reply")
-            guard try await store.markMessageHandled(workspace: workspace, channel: channel, ts: "\(rootTS)#\(changeTS)",
-                                                     purpose: purpose, at: now())
-            else { return }
-        }
+        let purpose = MessagePurpose(rawValue: kind == .edit ? "edit" : "reply")
+        let changeKey = changeTS.map { "\(rootTS)#\($0)" }
         guard var alert = AlertParsing.parse(content) else { return }
         if kind == .threadReply, alert.status == .firing {
             // A reply in the thread ("Updated problem…", an image) is an update, not a re-fire.
             alert.status = .other
         }
+        // Applied first, then marked: a store failure in between leaves the change to be applied again, which is
+        // harmless (a reply's row dedupes it; a resolved incident is not resolved twice).
         let outcome = try await store.applyStateChange(workspace: workspace, channel: channel, rootTS: rootTS,
                                                        ts: kind == .threadReply ? message.ts : nil, alert: alert, at: now())
+        if let changeKey {
+            guard try await store.markMessageHandled(workspace: workspace, channel: channel, ts: changeKey,
+                                                     purpose: purpose, at: now())
+            else { return }  // another delivery of the same change got here first and announces it
+        }
         if case .resolved(let incident, let duration) = outcome {
             logger.info("alert resolved by the source's \(kind == .edit ? "edit" : "thread reply")", metadata: [
                 "slack.channel": "\(channel)", "slack.ts": "\(rootTS)", "vigil.incident": "\(incident.id)",

@@ -83,11 +83,21 @@ public struct VigilEventRouter: SocketModeEnvelopeHandler {
     /// An event ``needsHandling(_:)`` let through.
     private func handleEvent(_ envelope: InboundEnvelope) async throws {
         if let eventID = envelope.eventID {
-            guard try await store.markEventProcessed(workspace: workspace, eventID: eventID, at: now()) else {
-                logger.info("event already handled before a restart; dropped", metadata: [
-                    "slack.event_id": "\(eventID)", "slack.retry_attempt": "\(envelope.retryAttempt)",
+            do {
+                guard try await store.markEventProcessed(workspace: workspace, eventID: eventID, at: now()) else {
+                    logger.info("event already handled before a restart; dropped", metadata: [
+                        "slack.event_id": "\(eventID)", "slack.retry_attempt": "\(envelope.retryAttempt)",
+                    ])
+                    return
+                }
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // A failing store (disk full) must not drop the event: the message-level gates behind keep a
+                // redelivery from being handled twice, and the alert handling retries and owes what it cannot write.
+                logger.warning("could not record the event as processed; handling it anyway", metadata: [
+                    "slack.event_id": "\(eventID)", "vigil.reason": "\(error)",
                 ])
-                return
             }
         }
         let body: EventsAPIBody

@@ -19,6 +19,9 @@ public struct VigilApplication: Sendable {
         case stopped
         /// Every workspace failed in a way restarting cannot fix: exit 78.
         case noWorkspaceLeft(String)
+        /// The worker cannot start and a restart would not change that: another instance holds the state folder, or
+        /// the store is corrupt, of a newer schema or not writable. Exit 78.
+        case cannotStart(String)
     }
 
     private let configuration: DaemonConfiguration
@@ -66,6 +69,16 @@ public struct VigilApplication: Sendable {
     ///   - signals: the signals that start a graceful shutdown; tests pass none and cancel instead.
     ///   - health: the board workspaces report to (tests read it).
     public func run(signals: [UnixSignal] = [.sigterm, .sigint], health: HealthBoard = HealthBoard()) async throws -> Outcome {
+        // One instance per state folder, taken before anything else is set up (threads, sockets, the database).
+        let lock: StateDirectoryLock
+        do {
+            lock = try StateDirectoryLock(directory: configuration.stateDirectory)
+        } catch let error as StateDirectoryLock.HeldElsewhere {
+            return .cannotStart(error.description)
+        } catch let error as VigilStoreError {
+            return .cannotStart(error.description)
+        }
+        defer { lock.release() }
         var webSocketConfiguration = try WebSocketTransportConfiguration.fromEnvironment(environment)
         webSocketConfiguration.extraCAFile = configuration.caFile
         if let metrics = configuration.metrics {
@@ -89,7 +102,16 @@ public struct VigilApplication: Sendable {
             // Both C threads stop on their own threads; these calls only wait for that.
         }
         do {
-            let store = try await SQLiteVigilStore(directory: configuration.stateDirectory, logger: logger)
+            let store: SQLiteVigilStore
+            do {
+                store = try await SQLiteVigilStore(directory: configuration.stateDirectory, logger: logger)
+            } catch let error as VigilStoreError where error.kind != .openFailed {
+                // Corrupt, of a newer schema, not writable: the operator must act; restarting changes nothing.
+                await transport.shutdown()
+                await curl.shutdown()
+                return .cannotStart(error.description)
+            }
+            health.setStoreProblem(nil)  // vigil_store_healthy 1 from the start
             let probes = ProbeExecutor(httpClient: CurlProbeHTTPClient(transport: curl),
                                        maximumConcurrency: configuration.limits.probeConcurrency)
             let workspaces = configuration.workspaces.map { workspace in

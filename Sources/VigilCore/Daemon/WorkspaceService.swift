@@ -124,6 +124,91 @@ public struct WorkspaceService: Sendable {
     }
 
     private var tokenGauge: Gauge { Gauge(label: "vigil_token_healthy", dimensions: [("workspace", configuration.name)]) }
+    /// 1 while Slack answers, 0 while the workspace waits for it (start-up or reconnects failing).
+    private var slackReachableGauge: Gauge {
+        Gauge(label: "vigil_slack_reachable", dimensions: [("workspace", configuration.name)])
+    }
+
+    /// Runs `call` until Slack answers it: transient failures (unreachable, DNS, TLS, timeouts, 5xx, 429 and Slack's
+    /// transient errors) are retried for ever with capped, jittered backoff while the board says why Vigil waits.
+    /// - Returns: the answer, or `nil` when a graceful shutdown came first.
+    /// - Throws: what retrying cannot fix (rejected token, missing scope), and cancellation.
+    private func untilSlackAnswers<T: Sendable>(logger: Logger, _ call: () async throws -> T) async throws -> T? {
+        let name = configuration.name
+        var attempt = 0
+        var random = SystemRandomNumberGenerator()
+        while !Task.isShuttingDownGracefully {
+            do {
+                let answer = try await call()
+                if health.snapshot[name]?.waitingForSlack != nil {
+                    logger.notice("Slack answers again")
+                }
+                health.setWaitingForSlack(name, nil)
+                slackReachableGauge.record(1)
+                return answer
+            } catch let error as SlackAPIError where !error.isFatal && error.isTransient {
+                attempt += 1
+                let delay = Self.retryBackoff.delay(forAttempt: attempt, using: &random)
+                let wait = max(delay, error.retryAfter ?? .zero)
+                health.setWaitingForSlack(name, Self.waitingReason(error))
+                slackReachableGauge.record(0)
+                logger.warning("waiting for Slack; retrying", metadata: [
+                    "vigil.reason": "\(error)", "vigil.attempt": "\(attempt)", "vigil.retry_in": "\(wait.seconds)s",
+                ])
+                do {
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                } catch {
+                    return nil
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Runs `work` until the store accepts it: a failing store (disk full, I/O error) is retried for ever with
+    /// capped backoff; the board shows it meanwhile.
+    /// - Returns: the result, or `nil` when a graceful shutdown came first.
+    private func untilStoreWorks<T: Sendable>(logger: Logger, _ work: () async throws -> T) async throws -> T? {
+        var attempt = 0
+        var random = SystemRandomNumberGenerator()
+        while !Task.isShuttingDownGracefully {
+            do {
+                let result = try await work()
+                if attempt > 0 { health.setStoreProblem(nil) }
+                return result
+            } catch let error as VigilStoreError where error.kind != .openFailed {
+                throw error
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                attempt += 1
+                health.setStoreProblem("\(error)")
+                let wait = Self.retryBackoff.delay(forAttempt: attempt, using: &random)
+                logger.error("the store refused a write at start; retrying", metadata: [
+                    "vigil.reason": "\(error)", "vigil.retry_in": "\(wait.seconds)s",
+                ])
+                do {
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                } catch {
+                    return nil
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Backoff between attempts while Slack or the store is away: 1 s, doubling, at most 15 s, with jitter.
+    static let retryBackoff = ReconnectBackoff(initial: .seconds(1), maximum: .seconds(15))
+
+    /// Why Vigil waits, in words for `STATUS=` (no token, no URL query).
+    static func waitingReason(_ error: SlackAPIError) -> String {
+        switch error.kind {
+        case .unavailable(let detail): "\(error.method): \(detail)"
+        case .rateLimited: "\(error.method) rate limited"
+        case .slack(let code): "\(error.method): Slack answered \(code)"
+        default: "\(error)"
+        }
+    }
 
     /// Runs the workspace until graceful shutdown or a failure that retrying cannot fix (recorded on the board).
     public func run() async {
@@ -132,7 +217,7 @@ public struct WorkspaceService: Sendable {
         logger[metadataKey: "slack.workspace"] = "\(configuration.name)"
         let name = configuration.name
         do {
-            let identity = try await api.authTest()
+            guard let identity = try await untilSlackAnswers(logger: logger, { try await api.authTest() }) else { return }
             health.update(name) { $0.tokenHealthy = true }
             tokenGauge.record(1)
             logger[metadataKey: "slack.team_id"] = "\(identity.teamID)"
@@ -152,8 +237,10 @@ public struct WorkspaceService: Sendable {
                 probes: probes,
                 logger: logger
             )
-            try await alerts.start(environmentChannels: configuration.alertChannels,
-                                   configuredChannels: configuration.configuredChannels)
+            guard try await untilStoreWorks(logger: logger, {
+                try await alerts.start(environmentChannels: configuration.alertChannels,
+                                       configuredChannels: configuration.configuredChannels)
+            }) != nil else { return }
             var conversationSettings = configuration.conversations
             if conversationSettings.workspaceURL == nil { conversationSettings.workspaceURL = alertSettings.workspaceURL }
             let startedAt = Date()
@@ -177,7 +264,11 @@ public struct WorkspaceService: Sendable {
                         tokenHealthy: board.tokenHealthy,
                         startedAt: startedAt,
                         version: VigilVersion.current,
-                        problems: board.failure.map { [$0] } ?? []
+                        problems: (board.failure.map { [$0] } ?? [])
+                            + (board.waitingForSlack.map { ["waiting for Slack: \($0)"] } ?? [])
+                            + (board.lastSlackOutage.map { [$0.summary] } ?? [])
+                            + (health.storeProblem.map { ["store failing: \($0)"] } ?? [])
+                            + (health.lastStoreOutage.map { [$0] } ?? [])
                     )
                 },
                 probes: probes,
@@ -211,6 +302,8 @@ public struct WorkspaceService: Sendable {
                         $0.liveConnections = status.liveConnections
                         $0.reconnects = status.reconnects
                     }
+                    health.setWaitingForSlack(name, status.liveConnections > 0 ? nil : status.lastConnectFailure)
+                    slackReachableGauge.record(status.liveConnections > 0 || status.lastConnectFailure == nil ? 1 : 0)
                     let becameLive = wasLive.withLock { live in
                         defer { live = status.liveConnections > 0 }
                         return !live && status.liveConnections > 0
@@ -236,6 +329,19 @@ public struct WorkspaceService: Sendable {
                 }
                 group.addTask {
                     try await checkTokenPeriodically(logger: workspaceLogger)
+                }
+                // A store that refused writes: shown on the board (STATUS=, /metrics, /vigil status) until the posts
+                // it left owed are caught up on.
+                group.addTask {
+                    await cancelWhenGracefulShutdown {
+                        for await reason in alerts.storeFailureReports {
+                            health.setStoreProblem(reason)
+                            await alerts.recoverOwedPosts()
+                            if Task.isCancelled { return }
+                            health.setStoreProblem(nil)
+                            workspaceLogger.notice("the store works again")
+                        }
+                    }
                 }
                 // Approval requests expire even when nobody interacts with them: swept every minute, or more often
                 // when requests live shorter (at most a quarter of their lifetime late; a reload may change it).

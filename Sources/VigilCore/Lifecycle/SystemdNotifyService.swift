@@ -1,8 +1,14 @@
 import Logging
 import ServiceLifecycle
 
-/// Talks to systemd for a `Type=notify` unit: `READY=1` after the first Socket Mode `hello`, `WATCHDOG=1` only while
-/// a connection is live, `STATUS=` with connections and open incidents, and `STOPPING=1` on shutdown.
+/// Talks to systemd for a `Type=notify` unit: `READY=1` after the first Socket Mode `hello` (or as soon as a workspace
+/// is waiting for Slack and retrying), `WATCHDOG=1` every half watchdog interval while the process works, `STATUS=`
+/// with connections, open incidents, why Vigil waits for Slack and whether the store fails, and `STOPPING=1` on
+/// shutdown.
+///
+/// The watchdog says "the process works", not "Slack is reachable": an outage of Slack or of the network is retried
+/// for ever and shown in `STATUS=`, and a watchdog kill would only turn it into a restart loop. A process whose
+/// cooperative threads are stuck stops sending it and is restarted.
 ///
 /// Under a unit without `WatchdogSec=` (`$WATCHDOG_USEC` unset) it still keeps `STATUS=` current every 15 s.
 public struct SystemdNotifyService: Service {
@@ -35,7 +41,7 @@ public struct SystemdNotifyService: Service {
             return
         }
         defer { send("STOPPING=1\nSTATUS=stopping") }
-        await cancelWhenGracefulShutdown { await health.waitUntilFirstLive() }
+        await cancelWhenGracefulShutdown { await health.waitUntilStarted() }
         if Task.isCancelled || Task.isShuttingDownGracefully { return }
         send("READY=1\nSTATUS=\(health.statusLine)")
         while !Task.isShuttingDownGracefully {
@@ -45,7 +51,7 @@ public struct SystemdNotifyService: Service {
                 return
             }
             var message = "STATUS=\(health.statusLine)"
-            if watchdogEnabled && health.isHealthy { message += "\nWATCHDOG=1" }
+            if watchdogEnabled { message += "\nWATCHDOG=1" }
             send(message)
         }
     }

@@ -29,6 +29,9 @@ public final class SocketModeService: Service, Sendable {
         /// Events (envelopes without a response payload: not slash commands or interactions) acked and handed over
         /// whose handling has not finished: running, or waiting for a handler slot.
         public var eventsInProgress: Int = 0
+        /// Why the last attempt to open a connection failed (Slack unreachable, 5xx, rate limited), while no
+        /// connection is live; `nil` once one is.
+        public var lastConnectFailure: String? = nil
     }
 
     private struct State {
@@ -39,6 +42,7 @@ public final class SocketModeService: Service, Sendable {
         var eventsDispatched = 0
         var eventsFinished = 0
         var shuttingDown = false
+        var lastConnectFailure: String?
     }
 
     private let configuration: SocketModeConfiguration
@@ -87,7 +91,8 @@ public final class SocketModeService: Service, Sendable {
                 liveConnections: state.connections.values.filter(\.isLive).count,
                 reconnects: state.reconnects,
                 envelopesDispatched: state.envelopesDispatched,
-                eventsInProgress: state.eventsDispatched - state.eventsFinished
+                eventsInProgress: state.eventsDispatched - state.eventsFinished,
+                lastConnectFailure: state.connections.values.contains(where: \.isLive) ? nil : state.lastConnectFailure
             )
         }
     }
@@ -169,6 +174,12 @@ public final class SocketModeService: Service, Sendable {
 
     private typealias Signals = AsyncStream<SocketModeConnection.Signal>.Iterator
 
+    /// Keeps why the last connection attempt failed, for `STATUS=` and `/vigil status` while none is live.
+    private func recordConnectFailure(_ reason: String) {
+        state.withLock { $0.lastConnectFailure = reason }
+        statusDidChange(status)
+    }
+
     /// Runs one slot until shutdown: establish, watch, replace.
     private func runSlot(_ slot: Int, sink: @escaping @Sendable (InboundEnvelope) -> Void) async throws {
         var random = SystemRandomNumberGenerator()
@@ -214,10 +225,12 @@ public final class SocketModeService: Service, Sendable {
                         minimumDelay = error.retryAfter ?? .zero
                         attempt += 1
                         slotLogger.warning("could not open a Socket Mode connection: \(error)")
+                        recordConnectFailure("\(error)")
                         continue
                     } catch {
                         attempt += 1
                         slotLogger.warning("could not open a Socket Mode connection: \(error)")
+                        recordConnectFailure("\(error)")
                         continue
                     }
                 }

@@ -89,6 +89,43 @@ extension SQLiteVigilStore {
 
     /// Compares Slack timestamps (`"1700000000.000100"`) numerically: whole seconds, then the fraction, without
     /// going through `Double` (which cannot hold every microsecond of a 10-digit epoch exactly).
+    /// Implements the ``VigilStore`` requirement of the same name.
+    @discardableResult
+    public func rewindCursor(workspace: String, channel: String, before ts: String, at: Date) async throws -> Bool {
+        guard let target = Self.slackTS(justBefore: ts) else { return false }
+        return try await writer.write { db in
+            let current = try String.fetchOne(
+                db,
+                sql: "SELECT last_ts FROM channel_cursors WHERE workspace = ? AND channel = ?",
+                arguments: [workspace, channel]
+            )
+            if let current, !Self.slackTS(target, isBefore: current) { return false }
+            try db.execute(
+                sql: """
+                    INSERT INTO channel_cursors (workspace, channel, last_ts, updated_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (workspace, channel) DO UPDATE SET last_ts = excluded.last_ts,
+                        updated_at = excluded.updated_at
+                    """,
+                arguments: [workspace, channel, target, Self.epoch(at)]
+            )
+            return true
+        }
+    }
+
+    /// The Slack `ts` one microsecond before `ts` (`1700000000.000100` → `1700000000.000099`), or `nil` when `ts` is
+    /// not a Slack timestamp.
+    static func slackTS(justBefore ts: String) -> String? {
+        let pieces = ts.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let seconds = Int64(pieces[0]), seconds >= 0 else { return nil }
+        var fraction = pieces.count > 1 ? String(pieces[1].prefix(6)) : ""
+        while fraction.count < 6 { fraction += "0" }
+        guard let micros = Int64(fraction) else { return nil }
+        let total = seconds * 1_000_000 + micros - 1
+        guard total >= 0 else { return nil }
+        let digits = String(total % 1_000_000)
+        return "\(total / 1_000_000)." + String(repeating: "0", count: 6 - digits.count) + digits
+    }
+
     static func slackTS(_ lhs: String, isBefore rhs: String) -> Bool {
         func parts(_ ts: String) -> (seconds: String, fraction: String) {
             let pieces = ts.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)

@@ -288,6 +288,12 @@ public protocol VigilStore: Sendable {
     /// The last `ts` seen in the channel, for `conversations.history` catch-up after a restart.
     func cursor(workspace: String, channel: String) async throws -> String?
 
+    /// Moves the channel's catch-up cursor back to just before `ts`, unless it already is there or earlier (a post
+    /// whose handling failed on a store error is read again by the next catch-up). Sets it when the channel has none.
+    /// - Returns: `true` if the cursor moved.
+    @discardableResult
+    func rewindCursor(workspace: String, channel: String, before ts: String, at: Date) async throws -> Bool
+
     // MARK: Storm summaries
 
     /// Saves (inserts or replaces) the channel's current storm summary.

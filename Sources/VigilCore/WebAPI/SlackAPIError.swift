@@ -56,6 +56,21 @@ public struct SlackAPIError: Error, Sendable, Equatable, CustomStringConvertible
         isFatalAuth || code == "missing_scope" || code == "forbidden_team"
     }
 
+    /// Slack's error codes that say "try again later": its own trouble, not the request's or the token's.
+    public static let transientCodes: Set<String> = [
+        "internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited",
+    ]
+
+    /// Whether waiting and trying again can help: Slack unreachable or answering 5xx, rate limited, an answer that
+    /// is not Slack's JSON (a proxy's error page), a full call queue, or one of ``transientCodes``. Workspaces retry
+    /// these for ever with capped backoff; everything else (``isFatal`` and unknown `ok: false` codes) is reported.
+    public var isTransient: Bool {
+        switch kind {
+        case .rateLimited, .unavailable, .deliveryUncertain, .malformedResponse, .queueFull: true
+        case .slack(let code): Self.transientCodes.contains(code)
+        }
+    }
+
     public var description: String {
         switch kind {
         case .slack(let code):

@@ -389,6 +389,24 @@ public actor SlackWebAPI {
                 rateLimitRetries += 1
                 continue
             }
+            if SlackAPIError.transientCodes.contains(code) {
+                // Slack's own trouble. `service_unavailable` and `request_timeout` mean the call was not carried
+                // out; after `internal_error` or `fatal_error` part of it may have been, so only idempotent calls
+                // are repeated and a post is reported as uncertain (the caller looks before posting again).
+                let notCarriedOut = code == "service_unavailable" || code == "request_timeout"
+                guard method.isIdempotent || notCarriedOut else {
+                    outcome = "uncertain"
+                    throw SlackAPIError(method: method.name, kind: .deliveryUncertain("Slack answered \(code)"))
+                }
+                guard serverRetries < configuration.maximumServerErrorRetries else {
+                    outcome = code
+                    throw SlackAPIError(method: method.name, kind: .slack(code))
+                }
+                serverRetries += 1
+                logger.notice("Slack answered \(code); retrying", metadata: ["slack.method": "\(method.name)"])
+                try await Task.sleep(for: backoff(serverRetries))
+                continue
+            }
             if code == "not_in_channel", method == .chatPostMessage, let channel, !joined {
                 joined = true
                 logger.notice("not in the channel; joining it once, then posting again", metadata: ["slack.channel": "\(channel)"])

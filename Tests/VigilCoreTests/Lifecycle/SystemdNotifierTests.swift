@@ -73,18 +73,18 @@ struct SystemdNotifierTests {
         #expect(ready.contains("STATUS=2 connections live · 1 open incident"))
         let watchdog = try #require(await socket.receive())
         #expect(watchdog.contains("WATCHDOG=1"))
-        // No live connection: status keeps coming, the watchdog ping stops.
-        health.update("T1") { $0.liveConnections = 0 }
-        var sawUnhealthyStatus = false
+        // Slack gone: the status says why, and the watchdog keeps being fed (the process works).
+        health.update("T1") { $0.liveConnections = 0; $0.waitingForSlack = "HTTP 503" }
+        var sawWaitingStatus = false
         for _ in 0..<5 {
             let message = try #require(await socket.receive())
-            if message.contains("0 connections live") {
-                #expect(!message.contains("WATCHDOG=1"))
-                sawUnhealthyStatus = true
+            if message.contains("waiting for Slack: HTTP 503 · 0 connections live") {
+                #expect(message.contains("WATCHDOG=1"))
+                sawWaitingStatus = true
                 break
             }
         }
-        #expect(sawUnhealthyStatus)
+        #expect(sawWaitingStatus)
         task.cancel()
         _ = try? await task.value
         var last = ""
@@ -93,6 +93,28 @@ struct SystemdNotifierTests {
             if message.hasPrefix("STOPPING=1") { break }
         }
         #expect(last.hasPrefix("STOPPING=1"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func serviceIsReadyWhileSlackIsUnreachableAtStart() async throws {
+        let socket = try NotifySocket()
+        let health = HealthBoard()
+        let service = SystemdNotifyService(
+            environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "200000"],
+            health: health,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        let task = Task { try await service.run() }
+        health.update("T1") { $0.waitingForSlack = "Slack unreachable (connection refused)" }
+        health.setStoreProblem("disk full")
+        let ready = try #require(await socket.receive())
+        #expect(ready.hasPrefix("READY=1"))
+        #expect(ready.contains("STATUS=waiting for Slack: Slack unreachable (connection refused) · 0 connections live"))
+        #expect(ready.contains("store failing: disk full"))
+        let watchdog = try #require(await socket.receive())
+        #expect(watchdog.contains("WATCHDOG=1"))
+        task.cancel()
+        _ = try? await task.value
     }
 }
 
@@ -111,7 +133,7 @@ struct HealthBoardTests {
     @Test(.timeLimit(.minutes(1)))
     func waitingForTheFirstLiveConnectionEndsOnCancel() async {
         let board = HealthBoard()
-        let waiter = Task { await board.waitUntilFirstLive() }
+        let waiter = Task { await board.waitUntilStarted() }
         waiter.cancel()
         await waiter.value
     }
