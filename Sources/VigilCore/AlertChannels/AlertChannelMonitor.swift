@@ -54,7 +54,10 @@ public actor AlertChannelMonitor {
     private let storeFailures: (stream: AsyncStream<String>, continuation: AsyncStream<String>.Continuation) =
         AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(1))
     /// Delays between the attempts of a handling whose store write failed (about 8 s in all).
-    static let storeRetryDelays: [Duration] = [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(4)]
+    public static let defaultStoreRetryDelays: [Duration] = [
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(4),
+    ]
+    private let storeRetryDelays: [Duration]
 
     /// Follows up on posted investigations (approvals, remembered results); set once the conversation layer exists.
     private weak var observer: (any InvestigationObserver)?
@@ -73,6 +76,8 @@ public actor AlertChannelMonitor {
     ///   - probes: runs runbook checks.
     ///   - logger: for decisions and failures; never given message contents beyond names.
     ///   - now: the wall clock (injectable for tests).
+    ///   - storeRetryDelays: the waits between attempts of a handling whose store write failed, before its post is
+    ///     owed.
     public init(
         workspace: String,
         store: any VigilStore,
@@ -81,8 +86,10 @@ public actor AlertChannelMonitor {
         settings: AlertChannelSettings = AlertChannelSettings(),
         probes: ProbeExecutor = ProbeExecutor(),
         logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        storeRetryDelays: [Duration] = AlertChannelMonitor.defaultStoreRetryDelays
     ) {
+        self.storeRetryDelays = storeRetryDelays
         self.workspace = workspace
         self.store = store
         self.slack = slack
@@ -194,8 +201,8 @@ public actor AlertChannelMonitor {
                 let metadata: Logger.Metadata = [
                     "slack.channel": "\(message.channel ?? "-")", "slack.ts": "\(message.ts ?? "-")", "vigil.reason": "\(error)",
                 ]
-                if failedAttempts < Self.storeRetryDelays.count {
-                    let delay = Self.storeRetryDelays[failedAttempts]
+                if failedAttempts < storeRetryDelays.count {
+                    let delay = storeRetryDelays[failedAttempts]
                     failedAttempts += 1
                     logger.warning("the store refused a write; retrying the post's handling", metadata: metadata)
                     if (try? await Task.sleep(for: delay)) != nil { continue }

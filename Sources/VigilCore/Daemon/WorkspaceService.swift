@@ -197,6 +197,18 @@ public struct WorkspaceService: Sendable {
         return nil
     }
 
+    /// The lines `/vigil status` shows under problems: why the workspace stopped, why it waits for Slack, the last
+    /// outage it waited through, and the store's trouble now or last.
+    static func statusProblems(_ board: HealthBoard.WorkspaceHealth, storeProblem: String?, lastStoreOutage: String?) -> [String] {
+        var problems: [String] = []
+        if let failure = board.failure { problems.append(failure) }
+        if let waiting = board.waitingForSlack { problems.append("waiting for Slack: \(waiting)") }
+        if let outage = board.lastSlackOutage { problems.append(outage.summary) }
+        if let storeProblem { problems.append("store failing: \(storeProblem)") }
+        if let lastStoreOutage { problems.append(lastStoreOutage) }
+        return problems
+    }
+
     /// Backoff between attempts while Slack or the store is away: 1 s, doubling, at most 15 s, with jitter.
     static let retryBackoff = ReconnectBackoff(initial: .seconds(1), maximum: .seconds(15))
 
@@ -264,11 +276,8 @@ public struct WorkspaceService: Sendable {
                         tokenHealthy: board.tokenHealthy,
                         startedAt: startedAt,
                         version: VigilVersion.current,
-                        problems: (board.failure.map { [$0] } ?? [])
-                            + (board.waitingForSlack.map { ["waiting for Slack: \($0)"] } ?? [])
-                            + (board.lastSlackOutage.map { [$0.summary] } ?? [])
-                            + (health.storeProblem.map { ["store failing: \($0)"] } ?? [])
-                            + (health.lastStoreOutage.map { [$0] } ?? [])
+                        problems: Self.statusProblems(board, storeProblem: health.storeProblem,
+                                                      lastStoreOutage: health.lastStoreOutage)
                     )
                 },
                 probes: probes,
