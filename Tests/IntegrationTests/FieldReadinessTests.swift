@@ -159,7 +159,13 @@ struct FieldReadinessTests {
             try await waitForInvestigation(simulator, rootTS: root, timeout: .seconds(60))
         }
         try await vigil.waitForErrorOutput(containing: "the store works again", timeout: .seconds(30))
-        #expect(try await metricsValue(port: metricsPort, "vigil_store_healthy") == 1)
+        var healthy = try await metricsValue(port: metricsPort, "vigil_store_healthy")
+        let deadline = ContinuousClock.now + .seconds(20)
+        while healthy != 1, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            healthy = try await metricsValue(port: metricsPort, "vigil_store_healthy")
+        }
+        #expect(healthy == 1, "/metrics shows the store healthy again")
         for root in roots {
             #expect(try investigations(simulator, rootTS: root).count == 1, "exactly one investigation in \(root)")
         }

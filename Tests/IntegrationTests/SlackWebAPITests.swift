@@ -41,6 +41,29 @@ struct SlackWebAPITests {
         await stack.stop()
     }
 
+    @Test func slacksTransientErrorsAreRetriedWhereThatCannotDoublePost() async throws {
+        let stack = try await Stack()
+        // Not carried out: retried, for a read and for a post alike.
+        stack.simulator.injectFault(.slackError("service_unavailable"), method: "conversations.history")
+        stack.simulator.injectFault(.slackError("request_timeout"), method: "chat.postMessage")
+        _ = try await stack.api.conversationHistory(channel: "C0SIMALERTS", oldest: nil, limit: 10)
+        #expect(stack.simulator.calls(method: "conversations.history").count == 2)
+        _ = try await stack.api.postMessage(channel: "C0SIMALERTS", text: "after request_timeout")
+        #expect(stack.simulator.calls(method: "chat.postMessage").count == 2)
+        // Maybe partly carried out: a read is retried, a post is reported as uncertain and not sent again.
+        stack.simulator.injectFault(.slackError("internal_error"), method: "conversations.history")
+        _ = try await stack.api.conversationHistory(channel: "C0SIMALERTS", oldest: nil, limit: 10)
+        #expect(stack.simulator.calls(method: "conversations.history").count == 4)
+        stack.simulator.injectFault(.slackError("internal_error"), method: "chat.postMessage")
+        let error = await #expect(throws: SlackAPIError.self) {
+            _ = try await stack.api.postMessage(channel: "C0SIMALERTS", text: "after internal_error")
+        }
+        #expect(error?.kind == .deliveryUncertain("Slack answered internal_error"))
+        #expect(error?.isTransient == true)
+        #expect(stack.simulator.calls(method: "chat.postMessage").count == 3)
+        await stack.stop()
+    }
+
     @Test func retryAfterIsHonouredAndTheMessageStillDelivered() async throws {
         let stack = try await Stack()
         stack.simulator.injectFault(.rateLimited(retryAfterSeconds: 3), method: "chat.postMessage")

@@ -186,8 +186,12 @@ public actor AlertChannelMonitor {
                     break
                 }
                 if failedAttempts > 0 {
-                    // Written at last; an investigation the failed attempts left owed is resumed by the recovery.
-                    storeFailures.continuation.yield("a write failed, then succeeded after \(failedAttempts) retries")
+                    // Written at last: an investigation that a failed attempt left owed (its incident recorded, its
+                    // reply not posted) is resumed now.
+                    logger.notice("the store took the write after \(failedAttempts) retries", metadata: [
+                        "slack.channel": "\(message.channel ?? "-")", "slack.ts": "\(message.ts ?? "-")",
+                    ])
+                    await resumeInterruptedInvestigations()
                 }
             } catch is CancellationError {
                 logger.notice("alert handling interrupted by shutdown; an owed investigation is resumed at the next start",

@@ -229,7 +229,8 @@ public struct WorkspaceService: Sendable {
         logger[metadataKey: "slack.workspace"] = "\(configuration.name)"
         let name = configuration.name
         do {
-            guard let identity = try await untilSlackAnswers(logger: logger, { try await api.authTest() }) else { return }
+            guard let identity = try await untilSlackAnswers(logger: logger, { try await api.authTest(retryingUnavailable: false) })
+            else { return }
             health.update(name) { $0.tokenHealthy = true }
             tokenGauge.record(1)
             logger[metadataKey: "slack.team_id"] = "\(identity.teamID)"

@@ -119,8 +119,11 @@ public actor SlackWebAPI {
     // MARK: - Typed calls
 
     /// `auth.test` with the bot token.
-    public func authTest() async throws -> AuthTestResult {
-        let (body, response) = try await call(.authTest, arguments: [:], priority: .investigation)
+    /// - Parameter retryingUnavailable: `false` reports Slack unreachable or answering 5xx after one attempt, for a
+    ///   caller that retries on its own and says meanwhile that it waits (the start of a workspace).
+    public func authTest(retryingUnavailable: Bool = true) async throws -> AuthTestResult {
+        let (body, response) = try await call(.authTest, arguments: [:], priority: .investigation,
+                                              retryServerErrors: retryingUnavailable)
         let scopes = (response[header: "x-oauth-scopes"] ?? "")
             .split(separator: ",").map { $0.trimmed() }.filter { !$0.isEmpty }
         return AuthTestResult(
@@ -301,9 +304,11 @@ public actor SlackWebAPI {
         arguments: [String: JSONValue],
         channel: String? = nil,
         priority: CallPriority,
-        retryRateLimits: Bool = true
+        retryRateLimits: Bool = true,
+        retryServerErrors: Bool = true
     ) async throws -> (body: JSONValue, response: HTTPResponse) {
         let token = token ?? botToken
+        let maximumServerRetries = retryServerErrors ? configuration.maximumServerErrorRetries : 0
         let request = try makeRequest(method, token: token, arguments: arguments)
         var rateLimitRetries = 0
         var serverRetries = 0
@@ -319,7 +324,7 @@ public actor SlackWebAPI {
             } catch is CancellationError {
                 throw CancellationError()
             } catch let failure as any HTTPTransportFailure where failure.requestCertainlyNotDelivered {
-                guard serverRetries < configuration.maximumServerErrorRetries else {
+                guard serverRetries < maximumServerRetries else {
                     throw SlackAPIError(method: method.name, kind: .unavailable("\(failure)"))
                 }
                 serverRetries += 1
@@ -327,7 +332,7 @@ public actor SlackWebAPI {
                 try await Task.sleep(for: backoff(serverRetries))
                 continue
             } catch {
-                if method.isIdempotent && serverRetries < configuration.maximumServerErrorRetries {
+                if method.isIdempotent && serverRetries < maximumServerRetries {
                     serverRetries += 1
                     try await Task.sleep(for: backoff(serverRetries))
                     continue
@@ -363,7 +368,7 @@ public actor SlackWebAPI {
                     outcome = "uncertain"
                     throw SlackAPIError(method: method.name, kind: .deliveryUncertain("HTTP \(response.status)"))
                 }
-                guard serverRetries < configuration.maximumServerErrorRetries else {
+                guard serverRetries < maximumServerRetries else {
                     throw SlackAPIError(method: method.name, kind: .unavailable("HTTP \(response.status)"))
                 }
                 serverRetries += 1
@@ -398,7 +403,7 @@ public actor SlackWebAPI {
                     outcome = "uncertain"
                     throw SlackAPIError(method: method.name, kind: .deliveryUncertain("Slack answered \(code)"))
                 }
-                guard serverRetries < configuration.maximumServerErrorRetries else {
+                guard serverRetries < maximumServerRetries else {
                     outcome = code
                     throw SlackAPIError(method: method.name, kind: .slack(code))
                 }

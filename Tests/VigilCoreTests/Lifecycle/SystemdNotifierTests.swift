@@ -130,6 +130,23 @@ struct HealthBoardTests {
         #expect(board.allWorkspacesFailed)
     }
 
+    @Test func anOutageIsKeptOnceSlackAnswersAgain() {
+        let board = HealthBoard()
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        board.setWaitingForSlack("acme", "auth.test: HTTP 503", now: start)
+        board.setWaitingForSlack("acme", "auth.test: connection refused", now: start.addingTimeInterval(30))
+        #expect(board.statusLine.hasPrefix("waiting for Slack: auth.test: connection refused · 0 connections live"))
+        #expect(board.snapshot["acme"]?.lastSlackOutage == nil)
+        board.setWaitingForSlack("acme", nil, now: start.addingTimeInterval(72))
+        let outage = try? #require(board.snapshot["acme"]?.lastSlackOutage)
+        #expect(outage?.summary == "Slack was unavailable for 72 s (until 22:14:32 UTC): auth.test: connection refused")
+        #expect(!board.statusLine.contains("waiting"))
+        board.setStoreProblem("disk full", now: start)
+        #expect(board.statusLine.hasSuffix(" · store failing: disk full"))
+        board.setStoreProblem(nil, now: start.addingTimeInterval(5))
+        #expect(board.lastStoreOutage == "the store was unavailable for 5 s (until 22:13:25 UTC): disk full")
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func waitingForTheFirstLiveConnectionEndsOnCancel() async {
         let board = HealthBoard()

@@ -170,6 +170,21 @@ struct SlackTokenTests {
         #expect(scope.description.contains("has channels:read"))
         #expect(!scope.isFatalAuth)
     }
+
+    @Test func transientFailuresAreRetriedAndWhatARestartCannotFixIsNot() {
+        let transient: [SlackAPIError.Kind] = [
+            .unavailable("HTTP 503"), .rateLimited, .malformedResponse(502), .queueFull,
+            .slack("internal_error"), .slack("fatal_error"), .slack("service_unavailable"), .slack("request_timeout"),
+            .slack("ratelimited"),
+        ]
+        for kind in transient {
+            let error = SlackAPIError(method: "auth.test", kind: kind)
+            #expect(error.isTransient && !error.isFatal, "\(kind)")
+        }
+        for code in ["invalid_auth", "token_revoked", "missing_scope", "not_allowed_token_type", "channel_not_found"] {
+            #expect(!SlackAPIError(method: "auth.test", kind: .slack(code)).isTransient, "\(code)")
+        }
+    }
 }
 
 /// `#expect` cannot evaluate mutating calls; this evaluates the condition first, then expects it.
