@@ -27,6 +27,7 @@ struct StateDirectoryLockTests {
     @Test("A folder that cannot be created is a store error saying so")
     func uncreatable() async throws {
         try await StoreFixtures.withTemporaryDirectory { directory in
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let blocker = directory + "/file"
             try Data("x".utf8).write(to: URL(fileURLWithPath: blocker))
             let error = #expect(throws: VigilStoreError.self) {
