@@ -209,6 +209,9 @@ public struct WorkspaceService: Sendable {
         return problems
     }
 
+    /// How often owed investigations are looked at while the workspace is connected.
+    static let owedRetryInterval: Duration = .seconds(60)
+
     /// Backoff between attempts while Slack or the store is away: 1 s, doubling, at most 15 s, with jitter.
     static let retryBackoff = ReconnectBackoff(initial: .seconds(1), maximum: .seconds(15))
 
@@ -339,6 +342,18 @@ public struct WorkspaceService: Sendable {
                 }
                 group.addTask {
                     try await checkTokenPeriodically(logger: workspaceLogger)
+                }
+                // An investigation whose post Slack refused for good while the connections stayed up (Web API
+                // outage, repeated 5xx) is tried again every minute, not only after the next reconnect.
+                group.addTask {
+                    while !Task.isShuttingDownGracefully {
+                        do {
+                            try await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.owedRetryInterval) }
+                        } catch {
+                            return
+                        }
+                        await alerts.resumeInterruptedInvestigations()
+                    }
                 }
                 // A store that refused writes: shown on the board (STATUS=, /metrics, /vigil status) until the posts
                 // it left owed are caught up on.

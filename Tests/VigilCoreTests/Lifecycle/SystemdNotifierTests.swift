@@ -147,6 +147,23 @@ struct HealthBoardTests {
         #expect(board.lastStoreOutage == "the store was unavailable for 5 s (until 22:13:25 UTC): disk full")
     }
 
+    @Test func vigilStatusListsTheWaitTheLastOutageAndTheStore() {
+        let board = HealthBoard()
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        board.setWaitingForSlack("acme", "auth.test: HTTP 503", now: start)
+        board.setWaitingForSlack("acme", nil, now: start.addingTimeInterval(61))
+        board.setWaitingForSlack("acme", "apps.connections.open: HTTP 502", now: start.addingTimeInterval(100))
+        let health = try? #require(board.snapshot["acme"])
+        let problems = health.map {
+            WorkspaceService.statusProblems($0, storeProblem: "disk full", lastStoreOutage: nil)
+        }
+        #expect(problems == [
+            "waiting for Slack: apps.connections.open: HTTP 502",
+            "Slack was unavailable for 61 s (until 22:14:21 UTC): auth.test: HTTP 503",
+            "store failing: disk full",
+        ])
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func waitingForTheFirstLiveConnectionEndsOnCancel() async {
         let board = HealthBoard()
