@@ -37,10 +37,11 @@ public struct SlackMethod: Sendable, Hashable, CustomStringConvertible {
     /// (`apps.connections.open`, which needs `connections:write` on that token).
     public let scopes: [String]
 
-    /// The methods Vigil's code calls with the bot token on every installation (the worker, `vigil check`): their
-    /// ``scopes`` are the method part of ``SlackAppScopes/required``. ``usergroupsUsersList`` is left out because it
+    /// The methods Vigil's code calls on every installation (the worker, `vigil check`; all with the bot token but
+    /// `apps.connections.open`): their ``scopes`` are the method part of ``SlackAppScopes/required``. ``usergroupsUsersList`` is left out because it
     /// is only called when permissions name user groups (``SlackAppScopes/userGroups``). A method defined here but
-    /// not listed is not called, so its scope is not requested.
+    /// not listed is not called, so its scope is not requested; a unit test fails when this list and the calls in
+    /// `Sources/` disagree.
     ///
     /// | method | called by |
     /// |---|---|

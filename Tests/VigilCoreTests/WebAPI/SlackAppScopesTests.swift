@@ -48,4 +48,47 @@ struct SlackAppScopesTests {
         #expect(!SlackAppScopes.required.contains("users:read"))
         #expect(SlackAppScopes.required.contains("channels:read") && SlackAppScopes.required.contains("groups:read"))
     }
+
+    /// ``SlackMethod/calledByVigil`` (plus `usergroups.users.list`) names exactly the methods whose typed call in
+    /// `SlackWebAPI` is used somewhere in Vigil's sources (`Sources/VigilCore`, `Sources/vigil`): a new call of an
+    /// unlisted method, or a listed method no longer called, fails here before the manifest drifts.
+    @Test func calledByVigilMatchesTheCallsInTheSources() throws {
+        let api = try RepositoryFiles.text("Sources/VigilCore/WebAPI/SlackWebAPI.swift")
+        func identifier(_ text: Substring) -> String { String(text.prefix { $0.isLetter || $0.isNumber || $0 == "_" }) }
+        // The typed call of each method: the function whose body has `call(.<method constant>`.
+        var typedCall: [String: String] = [:]
+        for function in api.components(separatedBy: "func ").dropFirst() {
+            for use in function.components(separatedBy: "call(.").dropFirst() {
+                typedCall[identifier(Substring(use))] = identifier(Substring(function))
+            }
+        }
+        try #require(typedCall.count >= 15, "found the typed calls: \(typedCall)")
+
+        var sources = ""
+        for folder in ["Sources/VigilCore", "Sources/vigil"] {
+            let root = RepositoryFiles.url(folder)
+            let files = try #require(FileManager.default.enumerator(atPath: root.path)).compactMap { $0 as? String }
+            for file in files where file.hasSuffix(".swift") {
+                sources += try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8) + "\n"
+            }
+        }
+        // Used when some occurrence of `name(` is neither part of a longer name nor its own declaration.
+        func isCalled(_ function: String) -> Bool {
+            sources.components(separatedBy: function + "(").dropLast().contains { before in
+                let boundary = before.last.map { !($0.isLetter || $0.isNumber || $0 == "_") } ?? true
+                return boundary && !before.hasSuffix("func ")
+            }
+        }
+        // `chat.postMessage` ↔ `chatPostMessage`.
+        func constant(_ method: SlackMethod) -> String {
+            let parts = method.name.split(separator: ".")
+            return parts.enumerated()
+                .map { $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }
+                .joined()
+        }
+        let called = Set(typedCall.filter { isCalled($0.value) }.keys)
+        let listed = Set((SlackMethod.calledByVigil + [.usergroupsUsersList]).map(constant))
+        #expect(called.subtracting(listed).sorted() == [], "called in Sources/ but missing from SlackMethod.calledByVigil")
+        #expect(listed.subtracting(called).sorted() == [], "listed in SlackMethod.calledByVigil but never called")
+    }
 }
