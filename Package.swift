@@ -123,6 +123,7 @@ let package = Package(
             dependencies: [
                 "VigilCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

@@ -70,7 +70,7 @@ extension SlackSimulator {
         /// Scopes returned in `x-oauth-scopes` for bot-token calls.
         public var grantedScopes: String =
             "app_mentions:read,channels:history,channels:join,channels:read,chat:write,commands,groups:history,"
-            + "groups:read,im:history,im:write,reactions:read,reactions:write,usergroups:read,users:read"
+            + "groups:read,im:history,im:write,reactions:write,usergroups:read"
 
         /// How long an `events_api` envelope may stay unacked before Slack re-sends the event.
         public var ackTimeout: Duration = .seconds(3)

@@ -1,5 +1,5 @@
 /// The monitoring-bot posts of the demo day, shaped like the real senders' messages (the samples in
-/// docs/alert-formats.md): the `fieldsJSON` given to `SlackSimulator.postAsBot(channel:fieldsJSON:)` and
+/// Tests/Fixtures/samples/alerts): the `fieldsJSON` given to `SlackSimulator.postAsBot(channel:fieldsJSON:)` and
 /// `editMessage(channel:ts:fieldsJSON:)`, i.e. a message object without `ts` and `channel`.
 enum DemoAlerts {
     /// Prometheus Alertmanager through an incoming webhook, with a customised text template listing the labels

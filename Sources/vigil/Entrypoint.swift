@@ -15,11 +15,13 @@ enum VigilMain {
     }
 }
 
-/// The command line: `vigil run` (the default), `vigil check`, `vigil demo`.
+/// The command line: `vigil run` (the default), `vigil check`, `vigil demo`; `vigil --version` prints
+/// ``VigilVersion/current``.
 struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "A self-hosted Slack worker that investigates alerts in their threads.",
+        version: VigilVersion.current,
         subcommands: [Run.self, Check.self, Demo.self],
         defaultSubcommand: Run.self
     )
@@ -106,7 +108,7 @@ struct Run: AsyncParsableCommand {
 
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the tokens, granted scopes and Socket Mode access; exit 0 only when everything works.")
+        abstract: "Check the tokens, granted scopes, alert-channel membership and Socket Mode access; exit 0 only when everything works.")
 
     @OptionGroup var options: ConfigOptions
 
@@ -114,8 +116,10 @@ struct Check: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let configuration = await loadConfiguration(options, environment: environment)
         let (logger, _) = bootstrapLogging(level: .warning)
+        // Each step's line is written as soon as it is known (FileHandle is unbuffered, unlike print into a pipe
+        // or file), so a slow or hanging check shows how far it got.
         let allPassed = try await WorkspaceCheckCommand(configuration: configuration, logger: logger).run { line in
-            print(line)
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
         if !allPassed { throw ExitCode.failure }
     }

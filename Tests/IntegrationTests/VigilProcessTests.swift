@@ -237,11 +237,65 @@ struct VigilProcessTests {
         let vigil = try VigilProcess(arguments: ["check"], environment: environment(simulator, stateDirectory: state))
         let result = try await vigil.finish(within: .seconds(30))
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
-        #expect(result.stdout.contains("✔ bot token: workspace Vigil Simulated (T0SIMTEAM)"))
-        #expect(result.stdout.contains("✔ scopes"))
-        #expect(result.stdout.contains("✔ app token / Socket Mode"))
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 6, "\(result.stdout)")
+        #expect(lines[0] == "workspace default:")
+        #expect(lines[1].hasPrefix("  ✔ bot token: workspace Vigil Simulated (T0SIMTEAM)"))
+        #expect(lines[2].hasPrefix("  ✔ scopes"))
+        #expect(lines[3] == "  ✔ alert channel C0SIMALERTS: the bot is a member of #alerts (C0SIMALERTS)")
+        #expect(lines[4].hasPrefix("  ✔ app token / Socket Mode"))
+        #expect(lines[5] == "  all checks passed")
         #expect(!result.stdout.contains("xoxb-test") && !result.stdout.contains("xapp-test"))
         await simulator.shutdown()
+    }
+
+    /// Every alert channel is looked up with `conversations.info`: a public channel the bot is not in and a private
+    /// one it cannot see both fail the check, each line saying how to invite the bot.
+    @Test func checkNamesAlertChannelsTheBotIsNotIn() async throws {
+        let simulator = try await SlackSimulator.start()
+        let state = try temporaryDirectory()
+        var environment = environment(simulator, stateDirectory: state)
+        environment["VIGIL_ALERT_CHANNELS"] = "C0SIMALERTS,C0SIMRANDOM,G0SIMSECRET"
+        let vigil = try VigilProcess(arguments: ["check"], environment: environment)
+        let result = try await vigil.finish(within: .seconds(30))
+        #expect(result.status == 1, "\(result.stdout)\n\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.contains("alert channel") } == [
+            "  ✔ alert channel C0SIMALERTS: the bot is a member of #alerts (C0SIMALERTS)",
+            "  ✘ alert channel C0SIMRANDOM: the bot is not a member of #random (C0SIMRANDOM), so it sees none of its "
+                + "alerts; type /invite @vigil in #random (C0SIMRANDOM)",
+            "  ✘ alert channel G0SIMSECRET: Slack finds no channel G0SIMSECRET the bot can see: check the ID (channel "
+                + "details → bottom of the About tab); if it is a private channel, type /invite @vigil in it",
+        ])
+        #expect(lines.last == "  some checks failed")
+        #expect(simulator.calls(method: "conversations.info").count == 3)
+        await simulator.shutdown()
+        try? FileManager.default.removeItem(atPath: state)
+    }
+
+    /// `vigil check` writes each step when it finishes: with `apps.connections.open` never answered, the lines of
+    /// the steps before it are already in stdout while the process still waits.
+    @Test func checkPrintsEachStepAsItGoes() async throws {
+        let simulator = try await SlackSimulator.start()
+        simulator.injectFault(.hang, method: "apps.connections.open")
+        let state = try temporaryDirectory()
+        let vigil = try VigilProcess(arguments: ["check"], environment: environment(simulator, stateDirectory: state))
+        try await vigil.waitForStandardOutput(containing: "✔ alert channel C0SIMALERTS", timeout: .seconds(30))
+        #expect(vigil.process.isRunning, "still waiting for apps.connections.open")
+        #expect(vigil.standardOutput.contains("✔ bot token") && vigil.standardOutput.contains("✔ scopes"))
+        #expect(!vigil.standardOutput.contains("app token / Socket Mode"))
+        kill(vigil.processIdentifier, SIGKILL)
+        _ = try await vigil.finish(within: .seconds(10))
+        await simulator.shutdown()
+        try? FileManager.default.removeItem(atPath: state)
+    }
+
+    @Test func versionFlagPrintsTheVersionAndExitsZero() async throws {
+        let vigil = try VigilProcess(arguments: ["--version"], environment: [:])
+        let result = try await vigil.finish(within: .seconds(10))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == VigilVersion.current + "\n")
+        #expect(result.stderr.isEmpty)
     }
 
     @Test func checkReportsABadToken() async throws {

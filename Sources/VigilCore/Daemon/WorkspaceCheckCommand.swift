@@ -5,13 +5,20 @@ public struct WorkspaceCheckCommand: Sendable {
     private let configuration: DaemonConfiguration
     private let logger: Logger
 
+    /// - Parameters:
+    ///   - configuration: The workspaces to check, with their tokens, alert channels and CA settings.
+    ///   - logger: Receives the libcurl driver's and Web API client's logs.
     public init(configuration: DaemonConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
     }
 
-    /// Prints each workspace's report through `output`; returns whether everything passed.
-    public func run(output: @Sendable (String) -> Void) async throws -> Bool {
+    /// Checks every workspace in turn, giving each line of its report to `output` as soon as the step finishes (see
+    /// ``WorkspaceCheck/run(progress:)``).
+    /// - Parameter output: Receives one line at a time; it should write the line out at once (unbuffered).
+    /// - Returns: Whether every check of every workspace passed.
+    /// - Throws: When the libcurl driver cannot be started.
+    public func run(output: (String) -> Void) async throws -> Bool {
         let curl = try CurlMultiDriver(
             configuration: CurlMultiDriver.Configuration(extraCABundlePath: configuration.caFile), logger: logger)
         var allPassed = true
@@ -25,9 +32,9 @@ public struct WorkspaceCheckCommand: Sendable {
                 logger: logger
             )
             let report = await WorkspaceCheck(
-                name: workspace.name, api: api, readsUserGroups: workspace.permissions.namesUserGroups
-            ).run()
-            output(report.rendered)
+                name: workspace.name, api: api, readsUserGroups: workspace.permissions.namesUserGroups,
+                alertChannels: workspace.alertChannels
+            ).run(progress: output)
             allPassed = allPassed && report.allPassed
         }
         await curl.shutdown()

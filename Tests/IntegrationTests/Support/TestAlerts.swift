@@ -1,5 +1,5 @@
 /// Monitoring-bot posts for the integration tests, shaped like the real senders' messages
-/// (/work/shared/samples/alerts): the `fieldsJSON` of `SlackSimulator.postAsBot(channel:fieldsJSON:)`.
+/// (Tests/Fixtures/samples/alerts): the `fieldsJSON` of `SlackSimulator.postAsBot(channel:fieldsJSON:)`.
 enum TestAlerts {
     /// Prometheus Alertmanager through an incoming webhook, with a text template listing the labels.
     /// - Parameters:

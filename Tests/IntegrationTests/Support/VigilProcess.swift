@@ -43,19 +43,31 @@ final class VigilProcess: Sendable {
     /// What the process wrote to stderr so far.
     var errorOutput: String { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
 
+    /// What the process wrote to stdout so far.
+    var standardOutput: String { (try? String(contentsOf: stdoutFile, encoding: .utf8)) ?? "" }
+
     /// The process id (for signals).
     var processIdentifier: Int32 { process.processIdentifier }
 
     /// Waits until stderr contains `text`, re-reading it every 20 ms; throws after `timeout` or once the process has
     /// exited without writing it.
     func waitForErrorOutput(containing text: String, timeout: Duration = .seconds(15)) async throws {
+        try await waitFor(text, in: "stderr", timeout: timeout) { self.errorOutput }
+    }
+
+    /// Waits until stdout contains `text` while the process runs (see ``waitForErrorOutput(containing:timeout:)``).
+    func waitForStandardOutput(containing text: String, timeout: Duration = .seconds(15)) async throws {
+        try await waitFor(text, in: "stdout", timeout: timeout) { self.standardOutput }
+    }
+
+    private func waitFor(_ text: String, in stream: String, timeout: Duration, read: () -> String) async throws {
         let deadline = ContinuousClock.now + timeout
-        while !errorOutput.contains(text) {
+        while !read().contains(text) {
             guard ContinuousClock.now < deadline, process.isRunning else {
-                if errorOutput.contains(text) { return }
+                if read().contains(text) { return }
                 throw WaitFailure(
-                    description: "vigil did not log \"\(text)\" within \(timeout)\(process.isRunning ? "" : " (it exited)"); "
-                        + "stderr ends with:\n\(errorOutput.suffix(2_000))")
+                    description: "vigil did not write \"\(text)\" to \(stream) within \(timeout)"
+                        + "\(process.isRunning ? "" : " (it exited)"); \(stream) ends with:\n\(read().suffix(2_000))")
             }
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -2,14 +2,14 @@ import Foundation
 import Testing
 import VigilCore
 
-/// Loads the shared sample payloads (`<repo>/../shared/samples`, or `$VIGIL_SHARED_SAMPLES`) and turns them into
-/// ``SlackMessage`` values. A missing folder is an error, never a silent skip.
+/// Loads the sample payloads in the repository (`Tests/Fixtures/samples`) and turns them into ``SlackMessage``
+/// values. A missing file is an error, never a silent skip.
 enum Samples {
     struct Missing: Error, CustomStringConvertible {
         var path: String
         var description: String {
-            "sample not found at \(path): the shared samples folder must sit at <repo>/../shared/samples "
-                + "(or set VIGIL_SHARED_SAMPLES)"
+            "sample not found at \(path): the samples live in Tests/Fixtures/samples of the repository; "
+                + "restore the file from git or fix the name the test asks for"
         }
     }
 
@@ -20,21 +20,8 @@ enum Samples {
     /// Channel the synthesized alert events are posted in.
     static let alertChannel = "C0000ALERTS"
 
-    /// `<repo>/../shared/samples`, where `<repo>` is the nearest folder above this file holding `Package.swift`;
-    /// `$VIGIL_SHARED_SAMPLES` overrides it (for scratch checkouts that have no `shared/` beside them).
-    static var directory: URL {
-        if let override = ProcessInfo.processInfo.environment["VIGIL_SHARED_SAMPLES"], !override.isEmpty {
-            return URL(fileURLWithPath: override, isDirectory: true)
-        }
-        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while folder.path != "/",
-            !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path)
-        {
-            folder = folder.deletingLastPathComponent()
-        }
-        return folder.deletingLastPathComponent().appendingPathComponent("shared/samples", isDirectory: true)
-            .standardizedFileURL
-    }
+    /// `Tests/Fixtures/samples` of this repository.
+    static var directory: URL { RepositoryFiles.samples }
 
     /// The JSON file at `relativePath` (e.g. `alerts/x.json`), with every key starting with `_` removed.
     static func json(_ relativePath: String) throws -> JSONValue {

@@ -8,7 +8,7 @@ struct SlackMessageDecodingTests {
         var isDirectory: ObjCBool = false
         #expect(
             FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) && isDirectory.boolValue,
-            "shared samples folder missing at \(directory.path)"
+            "samples folder missing at \(directory.path)"
         )
         #expect(try !Samples.files(in: "alerts").isEmpty)
         #expect(try !Samples.files(in: "slack").isEmpty)

@@ -166,11 +166,7 @@ struct DaemonConfigurationTests {
     }
 
     static func shippedExample() throws -> String {
-        let examplePath = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .appendingPathComponent("deploy/vigil.example.yaml").path
-        return try String(contentsOfFile: examplePath, encoding: .utf8)
+        try RepositoryFiles.text("deploy/vigil.example.yaml")
     }
 
     /// The shipped example, installed as is, is valid and changes nothing: it spells out the defaults.
@@ -231,11 +227,7 @@ struct DaemonConfigurationTests {
 
     /// The YAML examples in docs/configuration.md load without errors.
     @Test func documentationExamplesAreValid() async throws {
-        let docsPath = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .appendingPathComponent("docs/configuration.md").path
-        let markdown = try String(contentsOfFile: docsPath, encoding: .utf8)
+        let markdown = try RepositoryFiles.text("docs/configuration.md")
         let blocks = markdown.components(separatedBy: "```yaml\n").dropFirst()
             .map { $0.components(separatedBy: "```")[0] }
         #expect(blocks.count >= 2)

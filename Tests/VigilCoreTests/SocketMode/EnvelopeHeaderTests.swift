@@ -76,13 +76,10 @@ struct EnvelopeHeaderTests {
     }
 
     @Test func agreesWithJSONDecoderOnTheSlackSamples() throws {
-        let directory = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("shared/samples/slack")
+        let directory = Samples.directory.appendingPathComponent("slack", isDirectory: true)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             .filter { $0.hasSuffix("envelope.json") || $0.hasPrefix("socket_") || $0.hasSuffix("_java.json") }
-        #expect(files.count >= 8, "expected the shared Slack samples at \(directory.path)")
+        #expect(files.count >= 8, "expected the Slack samples at \(directory.path)")
         for file in files {
             let data = try Data(contentsOf: directory.appendingPathComponent(file))
             let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(file)")
