@@ -57,22 +57,8 @@ extension SQLiteVigilStore {
     /// Implements the ``VigilStore`` requirement of the same name.
     @discardableResult
     public func advanceCursor(workspace: String, channel: String, to ts: String, at: Date) async throws -> Bool {
-        try await writer.write { db in
-            let current = try String.fetchOne(
-                db,
-                sql: "SELECT last_ts FROM channel_cursors WHERE workspace = ? AND channel = ?",
-                arguments: [workspace, channel]
-            )
-            if let current, !Self.slackTS(current, isBefore: ts) { return false }
-            try db.execute(
-                sql: """
-                    INSERT INTO channel_cursors (workspace, channel, last_ts, updated_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (workspace, channel) DO UPDATE SET last_ts = excluded.last_ts,
-                        updated_at = excluded.updated_at
-                    """,
-                arguments: [workspace, channel, ts, Self.epoch(at)]
-            )
-            return true
+        try await moveCursor(workspace: workspace, channel: channel, to: ts, at: at) { current in
+            Self.slackTS(current, isBefore: ts)
         }
     }
 
@@ -93,20 +79,28 @@ extension SQLiteVigilStore {
     @discardableResult
     public func rewindCursor(workspace: String, channel: String, before ts: String, at: Date) async throws -> Bool {
         guard let target = Self.slackTS(justBefore: ts) else { return false }
-        return try await writer.write { db in
+        return try await moveCursor(workspace: workspace, channel: channel, to: target, at: at) { current in
+            Self.slackTS(target, isBefore: current)
+        }
+    }
+
+    /// Sets the channel's cursor to `ts` when it has none or `shouldMove(current)` says so, in one transaction.
+    private func moveCursor(workspace: String, channel: String, to ts: String, at: Date,
+                            when shouldMove: @escaping @Sendable (String) -> Bool) async throws -> Bool {
+        try await writer.write { db in
             let current = try String.fetchOne(
                 db,
                 sql: "SELECT last_ts FROM channel_cursors WHERE workspace = ? AND channel = ?",
                 arguments: [workspace, channel]
             )
-            if let current, !Self.slackTS(target, isBefore: current) { return false }
+            if let current, !shouldMove(current) { return false }
             try db.execute(
                 sql: """
                     INSERT INTO channel_cursors (workspace, channel, last_ts, updated_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT (workspace, channel) DO UPDATE SET last_ts = excluded.last_ts,
                         updated_at = excluded.updated_at
                     """,
-                arguments: [workspace, channel, target, Self.epoch(at)]
+                arguments: [workspace, channel, ts, Self.epoch(at)]
             )
             return true
         }

@@ -57,8 +57,8 @@ struct SystemdNotifierTests {
         #expect(notifier.notify("READY=1"))
     }
 
-    @Test(.timeLimit(.minutes(1)))
-    func serviceSendsReadyAfterTheFirstHelloThenWatchdogThenStopping() async throws {
+    /// The notify service on a fresh socket with a 200 ms watchdog, running in a task the test cancels.
+    private func startNotifyService() throws -> (NotifySocket, HealthBoard, Task<Void, any Error>) {
         let socket = try NotifySocket()
         let health = HealthBoard()
         let service = SystemdNotifyService(
@@ -66,7 +66,12 @@ struct SystemdNotifierTests {
             health: health,
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         )
-        let task = Task { try await service.run() }
+        return (socket, health, Task { try await service.run() })
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func serviceSendsReadyAfterTheFirstHelloThenWatchdogThenStopping() async throws {
+        let (socket, health, task) = try startNotifyService()
         health.update("T1") { $0.liveConnections = 2; $0.openIncidents = 1; $0.tokenHealthy = true }
         let ready = try #require(await socket.receive())
         #expect(ready.hasPrefix("READY=1"))
@@ -97,14 +102,7 @@ struct SystemdNotifierTests {
 
     @Test(.timeLimit(.minutes(1)))
     func serviceIsReadyWhileSlackIsUnreachableAtStart() async throws {
-        let socket = try NotifySocket()
-        let health = HealthBoard()
-        let service = SystemdNotifyService(
-            environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "200000"],
-            health: health,
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        )
-        let task = Task { try await service.run() }
+        let (socket, health, task) = try startNotifyService()
         health.update("T1") { $0.waitingForSlack = "Slack unreachable (connection refused)" }
         health.setStoreProblem("disk full")
         let ready = try #require(await socket.receive())
