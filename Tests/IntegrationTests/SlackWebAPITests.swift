@@ -125,4 +125,41 @@ struct SlackWebAPITests {
         }
         await stack.stop()
     }
+
+    /// `conversations.history` and `conversations.replies` over pages the simulator caps at 2 messages, with the
+    /// metadata of Vigil's posts returned only when asked for.
+    @Test func historyAndRepliesFollowTheCursorAndReturnMetadataWhenAsked() async throws {
+        var configuration = SlackSimulator.Configuration()
+        configuration.maximumPageSize = 2
+        configuration.channelPostRateLimit = nil
+        let stack = try await Stack(configuration: configuration)
+        let channel = "C0SIMALERTS"
+        let before = try stack.simulator.postAsBot(channel: channel, text: "before the cursor")
+        var posted: [String] = []
+        for index in 1...5 { posted.append(try stack.simulator.postAsBot(channel: channel, text: "alert \(index)")) }
+        let tag = VigilMessageMetadata.investigation(7)
+        var replies: [String] = []
+        for index in 1...3 {
+            replies.append(try await stack.api.postMessage(channel: channel, text: "reply \(index)", threadTS: posted[0],
+                                                           metadata: tag.json))
+        }
+
+        var pages = CatchUpPages(limit: 100)
+        while case .fetch(let cursor, let limit) = pages.next {
+            let page = try await stack.api.historyPage(channel: channel, oldest: before, limit: limit, cursor: cursor)
+            #expect(page.messages.count <= 2)
+            pages.add(page.messages, nextCursor: page.nextCursor)
+        }
+        #expect(pages.pagesRead == 3)
+        #expect(pages.messagesOldestFirst.compactMap { $0["ts"]?.stringValue } == posted)
+
+        let thread = try await stack.api.thread(channel: channel, ts: posted[0])
+        #expect(thread.compactMap { $0["ts"]?.stringValue } == [posted[0]] + replies)
+        #expect(stack.simulator.calls(method: "conversations.replies").count == 2, "4 messages at most 2 a page")
+        let own = MessageClassifier.OwnIdentity(botID: "B0SIMBOT", userID: "U0SIMBOT")
+        #expect(tag.findOwn(in: thread, own: own) == replies[0])
+        let withoutMetadata = try await stack.api.conversationReplies(channel: channel, ts: posted[0])
+        #expect(withoutMetadata.allSatisfy { $0["metadata"] == nil })
+        await stack.stop()
+    }
 }

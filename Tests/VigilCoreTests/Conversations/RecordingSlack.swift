@@ -48,6 +48,9 @@ final class RecordingSlack: SlackMessaging {
         var failJoin = false
         var failOpenDirectMessage = false
         var onJoin: (@Sendable () -> Void)?
+        var metadata: [String: VigilMessageMetadata] = [:]
+        var threads: [String: [JSONValue]] = [:]
+        var threadReads = 0
     }
 
     private let state = Mutex(State())
@@ -162,7 +165,34 @@ final class RecordingSlack: SlackMessaging {
         state.withLock { $0.calls.append(.react(channel: channel, ts: ts, name: name)) }
     }
 
-    func history(channel: String, oldest: String?, limit: Int) async throws -> [JSONValue] { [] }
+    /// Records the post like ``post(channel:text:blocks:threadTS:priority:)`` and remembers its metadata by ts.
+    func post(channel: String, text: String, blocks: [JSONValue]?, threadTS: String?, metadata: VigilMessageMetadata,
+              priority: CallPriority) async throws -> String {
+        let ts = try await post(channel: channel, text: text, blocks: blocks, threadTS: threadTS, priority: priority)
+        state.withLock { $0.metadata[ts] = metadata }
+        return ts
+    }
+
+    /// The metadata each tagged post carried, by ts.
+    var metadata: [String: VigilMessageMetadata] { state.withLock { $0.metadata } }
+
+    /// Sets what ``thread(channel:ts:)`` answers for the thread rooted at `ts`.
+    func setThread(_ ts: String, messages: [JSONValue]) { state.withLock { $0.threads[ts] = messages } }
+
+    /// No history.
+    func historyPage(channel: String, oldest: String?, limit: Int, cursor: String?) async throws
+        -> (messages: [JSONValue], nextCursor: String?) { ([], nil) }
+
+    /// The thread set with ``setThread(_:messages:)``, else empty; counted in ``threadReads``.
+    func thread(channel: String, ts: String) async throws -> [JSONValue] {
+        state.withLock { state in
+            state.threadReads += 1
+            return state.threads[ts] ?? []
+        }
+    }
+
+    /// How many threads were read.
+    var threadReads: Int { state.withLock { $0.threadReads } }
 
     func join(channel: String) async throws {
         let (fail, hook) = state.withLock { state in
