@@ -92,6 +92,28 @@ struct SlackWebAPITests {
         await stack.stop()
     }
 
+    /// libcurl silently sends a request again when a *reused* connection dies before any answer byte; a post must
+    /// not be, so its transfer fails instead (found by the alert-channel tests: the reply appeared twice).
+    @Test func anAmbiguousFailureOnAReusedConnectionIsNotResentByLibcurl() async throws {
+        let stack = try await Stack()
+        _ = try await stack.api.authTest()  // leaves a kept-alive connection for the post to reuse
+        stack.simulator.injectFault(.dropConnectionAfterReading, method: "chat.postMessage")
+        await #expect {
+            _ = try await stack.api.postMessage(channel: "C0SIMALERTS", text: "exactly once")
+        } throws: { error in
+            guard let error = error as? SlackAPIError, case .deliveryUncertain = error.kind else { return false }
+            return true
+        }
+        let posts = stack.simulator.calls(method: "chat.postMessage")
+        #expect(posts.count == 1, "never re-sent: \(posts.map(\.description))")
+        #expect(posts.first?.httpConnection == stack.simulator.calls(method: "auth.test").first?.httpConnection, "the connection was reused")
+        #expect(try stack.simulator.messages(in: "C0SIMALERTS").filter { $0.text == "exactly once" }.count == 1)
+        // An idempotent read on a dropped reused connection is still retried (by libcurl or the client).
+        stack.simulator.injectFault(.dropConnectionAfterReading, method: "conversations.info")
+        _ = try await stack.api.conversationInfo(channel: "C0SIMALERTS")
+        await stack.stop()
+    }
+
     @Test func notInChannelJoinsThenDelivers() async throws {
         let stack = try await Stack()
         _ = try await stack.api.postMessage(channel: "C0SIMRANDOM", text: "joined first")

@@ -289,8 +289,9 @@ public actor SlackWebAPI {
         let body = try [UInt8](JSONEncoder().encode(payload))
         var attempt = 0
         while true {
-            let request = HTTPRequest(method: .post, url: url, headers: [("Content-Type", "application/json; charset=utf-8")],
+            var request = HTTPRequest(method: .post, url: url, headers: [("Content-Type", "application/json; charset=utf-8")],
                                       body: body, connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout)
+            request.mayBeSentAgain = false  // an answer posted twice would show twice
             do {
                 let response = try await transport.perform(request)
                 guard response.status < 300 else {
@@ -437,8 +438,10 @@ public actor SlackWebAPI {
                 "\(Self.formEncode(key))=\(Self.formEncode(Self.formValue(value)))"
             }.joined(separator: "&").utf8)
         }
-        return HTTPRequest(method: .post, url: baseURL + method.name, headers: headers, body: body,
-                           connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout)
+        var request = HTTPRequest(method: .post, url: baseURL + method.name, headers: headers, body: body,
+                                  connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout)
+        request.mayBeSentAgain = method.isIdempotent  // a post libcurl re-sent by itself could appear twice
+        return request
     }
 
     /// Waits for the budget of one call; the reservation is taken before any suspension.
