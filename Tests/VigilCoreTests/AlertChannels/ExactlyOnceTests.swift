@@ -28,10 +28,12 @@ struct ExactlyOnceTests {
     }
 
     /// An Alertmanager post's fields, as the tests' simulator posts them.
-    private static func alertmanager(_ status: String, ts: String, threadTS: String? = nil) throws -> JSONValue {
-        let title = "[\(status)] HighCPU (web-1:9100 node-exporter critical)"
+    private static func alertmanager(_ status: String, name: String = "HighCPU", ts: String, threadTS: String? = nil) throws
+        -> JSONValue
+    {
+        let title = "[\(status)] \(name) (web-1:9100 node-exporter critical)"
         let thread = threadTS.map { #""thread_ts":"\#($0)","# } ?? ""
-        return try decode(#"{"type":"message","subtype":"bot_message","bot_id":"B0AMHOOK","username":"AlertManager","ts":"\#(ts)",\#(thread)"text":"","attachments":[{"color":"good","title":"\#(title)","fallback":"\#(title)","text":"• *alertname:* `HighCPU`\n• *instance:* `web-1:9100`"}]}"#)
+        return try decode(#"{"type":"message","subtype":"bot_message","bot_id":"B0AMHOOK","username":"AlertManager","ts":"\#(ts)",\#(thread)"text":"","attachments":[{"color":"good","title":"\#(title)","fallback":"\#(title)","text":"• *alertname:* `\#(name)`\n• *instance:* `web-1:9100`"}]}"#)
     }
 
     // MARK: - Recognising own messages
@@ -152,5 +154,42 @@ struct ExactlyOnceTests {
         let notes = harness.slack.posts.filter { harness.slack.metadata[$0.ts] == .resolution(incident.id) }
         #expect(notes.count == (noteAlreadyPosted ? 0 : 1))
         #expect(harness.slack.updates.map(\.ts) == [incident.investigationTS], "the investigation is updated either way")
+    }
+
+    @Test(arguments: [false, true])
+    func aStormSummaryPostedBeforeACrashIsUpdatedNotPostedAgain(summaryAlreadyPosted: Bool) async throws {
+        let store = try await SQLiteVigilStore.inMemory(logger: Fixtures.logger)
+        let slack = RecordingSlack()
+        let clock = TestClock()
+        let monitor = AlertChannelMonitor(workspace: Fixtures.workspace, store: store, slack: slack, own: Self.own,
+                                          settings: AlertChannelSettings(stormThreshold: 1), logger: Fixtures.logger,
+                                          now: clock.now)
+        try await monitor.start(environmentChannels: [Fixtures.alertChannel])
+        let earlier = "1700000050.000100"
+        if summaryAlreadyPosted {
+            slack.setHistory([
+                Self.message("1700000040.000100", botID: "B0OTHERAPP", threadTS: nil, metadata: .stormSummary(channel: Fixtures.alertChannel)),
+                Self.message(earlier, user: Fixtures.vigilUser, botID: Fixtures.vigilBot, threadTS: nil,
+                             metadata: .stormSummary(channel: Fixtures.alertChannel)),
+            ])
+        }
+        // The second alert within the window is one more than the threshold: storm mode.
+        for (index, name) in ["DiskFull", "HighCPU"].enumerated() {
+            var event = try SlackMessage(json: try Self.alertmanager("FIRING:1", name: name, ts: "170000010\(index).000100"))
+            event.channel = Fixtures.alertChannel
+            #expect(await monitor.handle(event) == .newAlertPost)
+        }
+        let summaries = slack.posts.filter { $0.threadTS == nil }
+        let recorded = try #require(try await store.stormSummary(workspace: Fixtures.workspace, channel: Fixtures.alertChannel))
+        if summaryAlreadyPosted {
+            #expect(summaries.isEmpty)
+            #expect(slack.updates.map(\.ts) == [earlier])
+            #expect(recorded.messageTS == earlier)
+        } else {
+            let summary = try #require(summaries.first)
+            #expect(summaries.count == 1)
+            #expect(slack.metadata[summary.ts] == .stormSummary(channel: Fixtures.alertChannel))
+            #expect(recorded.messageTS == summary.ts)
+        }
     }
 }

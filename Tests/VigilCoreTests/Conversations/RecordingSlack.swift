@@ -50,6 +50,7 @@ final class RecordingSlack: SlackMessaging {
         var onJoin: (@Sendable () -> Void)?
         var metadata: [String: VigilMessageMetadata] = [:]
         var threads: [String: [JSONValue]] = [:]
+        var history: [JSONValue] = []
         var threadReads = 0
     }
 
@@ -179,9 +180,12 @@ final class RecordingSlack: SlackMessaging {
     /// Sets what ``thread(channel:ts:)`` answers for the thread rooted at `ts`.
     func setThread(_ ts: String, messages: [JSONValue]) { state.withLock { $0.threads[ts] = messages } }
 
-    /// No history.
+    /// Sets what ``historyPage(channel:oldest:limit:cursor:)`` answers (one page, whatever is asked).
+    func setHistory(_ messages: [JSONValue]) { state.withLock { $0.history = messages } }
+
+    /// The history set with ``setHistory(_:)``, else none, as one last page.
     func historyPage(channel: String, oldest: String?, limit: Int, cursor: String?) async throws
-        -> (messages: [JSONValue], nextCursor: String?) { ([], nil) }
+        -> (messages: [JSONValue], nextCursor: String?) { (state.withLock { $0.history }, nil) }
 
     /// The thread set with ``setThread(_:messages:)``, else empty; counted in ``threadReads``.
     func thread(channel: String, ts: String) async throws -> [JSONValue] {
