@@ -598,11 +598,20 @@ public actor AlertChannelMonitor {
     }
 
     /// Reads the threads of the channel's open incidents that may have changed while Vigil was away and applies
-    /// their changes; returns how many threads were read.
+    /// their changes; returns how many threads were read. At most `catch_up_limit` threads, the newest incidents
+    /// first (one `conversations.replies` each, Tier 3); the rest is logged.
     private func catchUpThreads(channel: String, cursor: String, changedRoots: Set<String>) async throws -> Int {
+        let candidates = try await store.openIncidents(workspace: workspace, channel: channel).reversed().filter {
+            !SQLiteVigilStore.slackTS(cursor, isBefore: $0.rootTS) || changedRoots.contains($0.rootTS)
+        }
+        if candidates.count > settings.catchUpLimit {
+            logger.warning("catch-up reads the threads of the newest open incidents only; older ones are not checked for edits or replies made while Vigil was away (raise limits.catch_up_limit to read more)", metadata: [
+                "slack.channel": "\(channel)", "vigil.open_incidents": "\(candidates.count)",
+                "vigil.catch_up_limit": "\(settings.catchUpLimit)",
+            ])
+        }
         var read = 0
-        for incident in try await store.openIncidents(workspace: workspace, channel: channel)
-        where !SQLiteVigilStore.slackTS(cursor, isBefore: incident.rootTS) || changedRoots.contains(incident.rootTS) {
+        for incident in candidates.prefix(settings.catchUpLimit) {
             let thread: [JSONValue]
             do {
                 thread = try await slack.thread(channel: channel, ts: incident.rootTS)

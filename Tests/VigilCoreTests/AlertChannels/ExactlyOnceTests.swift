@@ -192,4 +192,44 @@ struct ExactlyOnceTests {
             #expect(recorded.messageTS == summary.ts)
         }
     }
+
+    // MARK: - Catch-up of threads
+
+    @Test func catchUpResolvesAnIncidentWhoseAlertWasEditedToResolvedWhileAway() async throws {
+        let harness = try await ConversationHarness.make()
+        try await harness.monitor.start(environmentChannels: [Fixtures.alertChannel])
+        let incident = try await harness.openIncident(rootTS: Self.rootTS)
+        _ = try await harness.store.advanceCursor(workspace: Fixtures.workspace, channel: Fixtures.alertChannel,
+                                                  to: "1700000100.000100", at: harness.clock.now())
+        var root = try #require(try Self.alertmanager("RESOLVED", ts: Self.rootTS).objectValue)
+        root["edited"] = .object(["user": .string("B0AMHOOK"), "ts": .string("1700000200.000100")])
+        harness.slack.setThread(Self.rootTS, messages: [.object(root)])
+
+        await harness.monitor.catchUp()
+        // Read for the edit (the root is behind the cursor: only its thread shows it), then before the note.
+        #expect(harness.slack.threadsRead == [Self.rootTS, Self.rootTS])
+        #expect(try await harness.incident(incident.id).status == .resolved)
+        #expect(harness.slack.reactions == ["white_check_mark"])
+        #expect(harness.slack.posts.filter { harness.slack.metadata[$0.ts] == .resolution(incident.id) }.count == 1)
+        #expect(harness.slack.updates.map(\.ts) == [incident.investigationTS])
+    }
+
+    @Test func catchUpReadsTheThreadsOfTheNewestOpenIncidentsUpToTheLimit() async throws {
+        let store = try await SQLiteVigilStore.inMemory(logger: Fixtures.logger)
+        let slack = RecordingSlack()
+        let clock = TestClock()
+        let monitor = AlertChannelMonitor(workspace: Fixtures.workspace, store: store, slack: slack, own: Self.own,
+                                          settings: AlertChannelSettings(catchUpLimit: 2), logger: Fixtures.logger,
+                                          now: clock.now)
+        try await monitor.start(environmentChannels: [Fixtures.alertChannel])
+        let roots = ["1700000001.000100", "1700000002.000100", "1700000003.000100"]
+        for (index, ts) in roots.enumerated() {
+            _ = try await store.recordAlert(Fixtures.alert(name: "Alert\(index)"), workspace: Fixtures.workspace,
+                                            channel: Fixtures.alertChannel, ts: ts, threadTS: nil, at: clock.now())
+        }
+        _ = try await store.advanceCursor(workspace: Fixtures.workspace, channel: Fixtures.alertChannel,
+                                          to: "1700000010.000100", at: clock.now())
+        await monitor.catchUp()
+        #expect(slack.threadsRead == [roots[2], roots[1]])
+    }
 }

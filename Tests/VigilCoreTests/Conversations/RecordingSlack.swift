@@ -51,7 +51,7 @@ final class RecordingSlack: SlackMessaging {
         var metadata: [String: VigilMessageMetadata] = [:]
         var threads: [String: [JSONValue]] = [:]
         var history: [JSONValue] = []
-        var threadReads = 0
+        var threadsRead: [String] = []
     }
 
     private let state = Mutex(State())
@@ -187,16 +187,16 @@ final class RecordingSlack: SlackMessaging {
     func historyPage(channel: String, oldest: String?, limit: Int, cursor: String?) async throws
         -> (messages: [JSONValue], nextCursor: String?) { (state.withLock { $0.history }, nil) }
 
-    /// The thread set with ``setThread(_:messages:)``, else empty; counted in ``threadReads``.
+    /// The thread set with ``setThread(_:messages:)``, else empty; recorded in ``threadsRead``.
     func thread(channel: String, ts: String) async throws -> [JSONValue] {
         state.withLock { state in
-            state.threadReads += 1
+            state.threadsRead.append(ts)
             return state.threads[ts] ?? []
         }
     }
 
-    /// How many threads were read.
-    var threadReads: Int { state.withLock { $0.threadReads } }
+    /// The roots of the threads read, in order.
+    var threadsRead: [String] { state.withLock { $0.threadsRead } }
 
     func join(channel: String) async throws {
         let (fail, hook) = state.withLock { state in
