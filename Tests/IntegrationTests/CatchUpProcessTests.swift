@@ -72,8 +72,10 @@ struct CatchUpProcessTests {
             let simulator = run.simulator
             var vigil = try run.start()
             _ = try await simulator.waitForLiveConnections(count: 2, timeout: .seconds(30))
-            let edited = try simulator.postAsBot(channel: Self.channel, fieldsJSON: TestAlerts.alertmanager("EditedAway", instance: "db-01:9100"))
-            let replied = try simulator.postAsBot(channel: Self.channel, fieldsJSON: TestAlerts.alertmanager("RepliedAway", instance: "db-02:9100"))
+            let edited = try simulator.postAsBot(
+                channel: Self.channel, fieldsJSON: TestAlerts.alertmanager("EditedAway", instance: "db-01:9100"))
+            let replied = try simulator.postAsBot(
+                channel: Self.channel, fieldsJSON: TestAlerts.alertmanager("RepliedAway", instance: "db-02:9100"))
             try await run.waitUntil("both investigations", method: "chat.postMessage") {
                 try run.vigilReplies(edited).count == 1 && run.vigilReplies(replied).count == 1
             }
@@ -87,9 +89,11 @@ struct CatchUpProcessTests {
             // resolving reply in the other's thread.
             var missed: [String] = []
             for index in 1...7 {
-                missed.append(try simulator.postAsBot(channel: Self.channel, fieldsJSON: TestAlerts.alertmanager("Missed\(index)", instance: "web-\(index):9100")))
+                missed.append(try simulator.postAsBot(
+                    channel: Self.channel, fieldsJSON: TestAlerts.alertmanager("Missed\(index)", instance: "web-\(index):9100")))
             }
-            try simulator.editMessage(channel: Self.channel, ts: edited, fieldsJSON: TestAlerts.alertmanagerResolvedEdit("EditedAway", instance: "db-01:9100"))
+            try simulator.editMessage(channel: Self.channel, ts: edited,
+                                      fieldsJSON: TestAlerts.alertmanagerResolvedEdit("EditedAway", instance: "db-01:9100"))
             try simulator.postAsBot(channel: Self.channel, fieldsJSON: threadReply(
                 TestAlerts.alertmanager("RepliedAway", status: "RESOLVED", instance: "db-02:9100"), in: replied))
             #expect(simulator.abandonedEventIDs().count == 9, "no event reaches Vigil: \(simulator.abandonedEventIDs().count)")
@@ -99,7 +103,8 @@ struct CatchUpProcessTests {
             try await run.waitUntil("one investigation per missed alert", method: "chat.postMessage", timeout: .seconds(60)) {
                 try missed.allSatisfy { try run.vigilReplies($0).count == 1 }
             }
-            for (root, investigation, name) in [(edited, editedInvestigation, "EditedAway"), (replied, repliedInvestigation, "RepliedAway")] {
+            let resolvedAway = [(edited, editedInvestigation, "EditedAway"), (replied, repliedInvestigation, "RepliedAway")]
+            for (root, investigation, name) in resolvedAway {
                 try await run.waitUntil("✅ on \(root)", method: "reactions.add") {
                     simulator.reactions(channel: Self.channel, ts: root).contains("white_check_mark")
                 }

@@ -457,11 +457,15 @@ public actor AlertChannelMonitor {
         facts.probeResults = latestProbeResults.removeValue(forKey: incident.id) ?? []
         let options = options()
         let note = VigilMessageMetadata.resolution(incident.id)
-        if let posted = try? await slack.thread(channel: incident.channel, ts: incident.rootTS), note.findOwn(in: posted, own: own) != nil {
-            logger.info("resolution note already in the thread; not posted again", metadata: ["vigil.incident": "\(incident.id)"])
+        if let thread = try? await slack.thread(channel: incident.channel, ts: incident.rootTS),
+           note.findOwn(in: thread, own: own) != nil
+        {
+            logger.info("resolution note already in the thread; not posted again",
+                        metadata: ["vigil.incident": "\(incident.id)"])
         } else {
-            _ = try await postOnce(channel: incident.channel, text: InvestigationMessage.resolutionNote(facts, options: options),
-                                   blocks: nil, threadTS: incident.rootTS, metadata: note, priority: .statusUpdate)
+            _ = try await postOnce(channel: incident.channel,
+                                   text: InvestigationMessage.resolutionNote(facts, options: options), blocks: nil,
+                                   threadTS: incident.rootTS, metadata: note, priority: .statusUpdate)
         }
         let updated = InvestigationMessage.resolvedUpdate(facts, options: options)
         try await slack.update(channel: incident.channel, ts: investigationTS, text: updated.text, blocks: updated.blocks)
@@ -508,9 +512,11 @@ public actor AlertChannelMonitor {
             try await store.saveStormSummary(StormSummary(workspace: workspace, channel: channel, messageTS: existing.messageTS,
                                                           windowStart: existing.windowStart, windowEnd: now(),
                                                           alertCount: incidents.count))
-        } else if let adopted = try await postedStormSummary(channel: channel, since: since, excluding: recorded?.messageTS) {
+        } else if let adopted = try await postedStormSummary(channel: channel, since: since,
+                                                             excluding: recorded?.messageTS) {
             // Posted before a crash that kept its ts from the store: update it instead of posting a second one.
-            logger.notice("adopted a storm summary posted before a restart", metadata: ["slack.channel": "\(channel)", "slack.ts": "\(adopted)"])
+            logger.notice("adopted a storm summary posted before a restart",
+                          metadata: ["slack.channel": "\(channel)", "slack.ts": "\(adopted)"])
             try await slack.update(channel: channel, ts: adopted, text: message.text, blocks: message.blocks)
             try await store.saveStormSummary(StormSummary(workspace: workspace, channel: channel, messageTS: adopted,
                                                           windowStart: windowStart, windowEnd: now(),
@@ -533,8 +539,8 @@ public actor AlertChannelMonitor {
     ///    out, up to `catch_up_limit` messages (the newest ones when there are more: Slack pages newest first;
     ///    logged when the limit cuts the read short), handled oldest first like live posts.
     /// 2. The threads of the channel's open incidents whose root is at or behind the cursor (an edit of such a post
-    ///    does not show in `oldest`-bounded history) or which were replied to or edited while Vigil was away: a root edited to
-    ///    resolved, and the source's bot replies, are applied as live events are, with the same dedupe keys
+    ///    does not show in `oldest`-bounded history) or which were replied to or edited while Vigil was away: a root
+    ///    edited to resolved, and the source's bot replies, are applied as live events are, with the same dedupe keys
     ///    (`"<root ts>#<change ts>"`, purposes `edit` / `reply`), so nothing is applied twice.
     ///
     /// A channel seen for the first time gets a baseline cursor at its newest message: Vigil does not replay a
@@ -544,7 +550,8 @@ public actor AlertChannelMonitor {
             do {
                 let cursor = try await store.cursor(workspace: workspace, channel: channel)
                 guard let cursor else {
-                    let newest = try await slack.historyPage(channel: channel, oldest: nil, limit: 1, cursor: nil).messages
+                    let newest = try await slack.historyPage(channel: channel, oldest: nil, limit: 1, cursor: nil)
+                        .messages
                     var pages = CatchUpPages(limit: 1)
                     pages.add(newest, nextCursor: nil)
                     if let ts = pages.messagesOldestFirst.last?["ts"]?.stringValue {
@@ -571,7 +578,9 @@ public actor AlertChannelMonitor {
             pages.add(page.messages, nextCursor: page.nextCursor)
         }
         if pages.wasCutShort {
-            logger.warning("catch-up limit reached: older messages posted while Vigil was away are skipped (raise limits.catch_up_limit to read more)", metadata: [
+            let text: Logger.Message =
+                "catch-up limit reached: older messages posted while Vigil was away are skipped (raise limits.catch_up_limit to read more)"
+            logger.warning(text, metadata: [
                 "slack.channel": "\(channel)", "vigil.catch_up_limit": "\(settings.catchUpLimit)",
                 "slack.oldest_read": "\(pages.oldestTS ?? "-")",
             ])
@@ -605,7 +614,11 @@ public actor AlertChannelMonitor {
             !SQLiteVigilStore.slackTS(cursor, isBefore: $0.rootTS) || changedRoots.contains($0.rootTS)
         }
         if candidates.count > settings.catchUpLimit {
-            logger.warning("catch-up reads the threads of the newest open incidents only; older ones are not checked for edits or replies made while Vigil was away (raise limits.catch_up_limit to read more)", metadata: [
+            let text: Logger.Message = """
+                catch-up reads the threads of the newest open incidents only; older ones are not checked for edits or \
+                replies made while Vigil was away (raise limits.catch_up_limit to read more)
+                """
+            logger.warning(text, metadata: [
                 "slack.channel": "\(channel)", "vigil.open_incidents": "\(candidates.count)",
                 "vigil.catch_up_limit": "\(settings.catchUpLimit)",
             ])
@@ -661,7 +674,9 @@ public actor AlertChannelMonitor {
         } catch let error as SlackAPIError where error.code == "thread_not_found" {
             return false
         }
-        guard let ts = VigilMessageMetadata.investigation(incident.id).findOwn(in: thread, own: own) else { return false }
+        guard let ts = VigilMessageMetadata.investigation(incident.id).findOwn(in: thread, own: own) else {
+            return false
+        }
         try await store.setInvestigationTS(incidentID: incident.id, ts: ts)
         logger.notice("adopted the investigation posted before a restart; not posted again", metadata: [
             "vigil.incident": "\(incident.id)", "slack.ts": "\(ts)",
