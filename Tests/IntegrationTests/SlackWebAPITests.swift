@@ -78,8 +78,9 @@ struct SlackWebAPITests {
         await stack.stop()
     }
 
-    @Test func anAmbiguousFailureAfterSendingIsReportedNotResent() async throws {
-        let stack = try await Stack()
+    /// Posts "exactly once" while the simulator drops the connection after reading the request: the post must
+    /// fail as ``SlackAPIError/Kind/deliveryUncertain``.
+    private func postIsReportedUncertainWhenTheConnectionDrops(_ stack: Stack) async throws {
         stack.simulator.injectFault(.dropConnectionAfterReading, method: "chat.postMessage")
         await #expect {
             _ = try await stack.api.postMessage(channel: "C0SIMALERTS", text: "exactly once")
@@ -87,6 +88,11 @@ struct SlackWebAPITests {
             guard let error = error as? SlackAPIError, case .deliveryUncertain = error.kind else { return false }
             return true
         }
+    }
+
+    @Test func anAmbiguousFailureAfterSendingIsReportedNotResent() async throws {
+        let stack = try await Stack()
+        try await postIsReportedUncertainWhenTheConnectionDrops(stack)
         #expect(stack.simulator.calls(method: "chat.postMessage").count == 1, "never re-sent")
         #expect(try stack.simulator.messages(in: "C0SIMALERTS").filter { $0.text == "exactly once" }.count == 1, "and never doubled")
         await stack.stop()
@@ -97,13 +103,7 @@ struct SlackWebAPITests {
     @Test func anAmbiguousFailureOnAReusedConnectionIsNotResentByLibcurl() async throws {
         let stack = try await Stack()
         _ = try await stack.api.authTest()  // leaves a kept-alive connection for the post to reuse
-        stack.simulator.injectFault(.dropConnectionAfterReading, method: "chat.postMessage")
-        await #expect {
-            _ = try await stack.api.postMessage(channel: "C0SIMALERTS", text: "exactly once")
-        } throws: { error in
-            guard let error = error as? SlackAPIError, case .deliveryUncertain = error.kind else { return false }
-            return true
-        }
+        try await postIsReportedUncertainWhenTheConnectionDrops(stack)
         let posts = stack.simulator.calls(method: "chat.postMessage")
         #expect(posts.count == 1, "never re-sent: \(posts.map(\.description))")
         #expect(posts.first?.httpConnection == stack.simulator.calls(method: "auth.test").first?.httpConnection, "the connection was reused")

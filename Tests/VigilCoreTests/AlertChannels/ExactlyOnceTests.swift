@@ -158,12 +158,8 @@ struct ExactlyOnceTests {
 
     @Test(arguments: [false, true])
     func aStormSummaryPostedBeforeACrashIsUpdatedNotPostedAgain(summaryAlreadyPosted: Bool) async throws {
-        let store = try await SQLiteVigilStore.inMemory(logger: Fixtures.logger)
-        let slack = RecordingSlack()
-        let clock = TestClock()
-        let monitor = AlertChannelMonitor(workspace: Fixtures.workspace, store: store, slack: slack, own: Self.own,
-                                          settings: AlertChannelSettings(stormThreshold: 1), logger: Fixtures.logger,
-                                          now: clock.now)
+        let harness = try await ConversationHarness.make(alertSettings: AlertChannelSettings(stormThreshold: 1))
+        let (store, slack, monitor) = (harness.store, harness.slack, harness.monitor)
         try await monitor.start(environmentChannels: [Fixtures.alertChannel])
         let earlier = "1700000050.000100"
         if summaryAlreadyPosted {
@@ -215,12 +211,8 @@ struct ExactlyOnceTests {
     }
 
     @Test func catchUpReadsTheThreadsOfTheNewestOpenIncidentsUpToTheLimit() async throws {
-        let store = try await SQLiteVigilStore.inMemory(logger: Fixtures.logger)
-        let slack = RecordingSlack()
-        let clock = TestClock()
-        let monitor = AlertChannelMonitor(workspace: Fixtures.workspace, store: store, slack: slack, own: Self.own,
-                                          settings: AlertChannelSettings(catchUpLimit: 2), logger: Fixtures.logger,
-                                          now: clock.now)
+        let harness = try await ConversationHarness.make(alertSettings: AlertChannelSettings(catchUpLimit: 2))
+        let (store, slack, clock, monitor) = (harness.store, harness.slack, harness.clock, harness.monitor)
         try await monitor.start(environmentChannels: [Fixtures.alertChannel])
         let roots = ["1700000001.000100", "1700000002.000100", "1700000003.000100"]
         for (index, ts) in roots.enumerated() {
