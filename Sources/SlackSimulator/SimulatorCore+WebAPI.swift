@@ -606,13 +606,15 @@ extension SimulatorCore {
         return .ok(["channel": .object(object)])
     }
 
-    /// Parses paging arguments: (offset, limit).
-    private func paging(_ context: APIContext, defaultLimit: Int = 100) -> (Int, Int)? {
+    /// Parses paging arguments: (offset, limit). `cap` is the simulator's own page size limit (Slack may hand out
+    /// fewer messages than asked for even when more follow).
+    private func paging(_ context: APIContext, defaultLimit: Int = 100, cap: Int? = nil) -> (Int, Int)? {
         var limit = defaultLimit
         if let text = context.nonEmpty("limit") {
             guard let value = Int(text), value >= 0 else { return nil }
             limit = value == 0 ? defaultLimit : min(value, 999)
         }
+        if let cap { limit = min(limit, max(1, cap)) }
         var offset = 0
         if let cursor = context.nonEmpty("cursor") {
             guard cursor.hasPrefix("sim-offset:"), let value = Int(cursor.dropFirst("sim-offset:".count)), value >= 0
@@ -641,6 +643,19 @@ extension SimulatorCore {
         }
     }
 
+    /// Whether the call asked for message metadata (`include_all_metadata`); Slack leaves it out otherwise.
+    private static func includesAllMetadata(_ context: APIContext) -> Bool {
+        context.params["include_all_metadata"] == "true" || context.params["include_all_metadata"] == "1"
+    }
+
+    /// The message as returned: its `metadata` only when it was asked for.
+    private static func withMetadata(_ message: SimJSONObject, _ include: Bool) -> SimJSONObject {
+        guard !include, message["metadata"] != nil else { return message }
+        var message = message
+        message["metadata"] = nil
+        return message
+    }
+
     private func page(_ items: [SimJSON], offset: Int, limit: Int) -> SimJSONObject {
         let start = min(offset, items.count)
         let end = min(start + limit, items.count)
@@ -658,13 +673,18 @@ extension SimulatorCore {
         case .success(let id): channel = id
         case .failure(let error): return .error(error.code)
         }
-        guard let (offset, limit) = self.paging(context) else { return .error("invalid_cursor") }
+        guard let (offset, limit) = self.paging(context, cap: state.maximumPageSize) else {
+            return .error("invalid_cursor")
+        }
         guard let window = self.timeWindow(context) else { return .error("invalid_ts_latest") }
         let conversation = state.workspace.conversation(channel)!
         let topLevel = conversation.messages.reversed().filter { message in
             (message.threadTS == nil || message.object.string("subtype") == "thread_broadcast") && window(message.key)
         }
-        let items = topLevel.map { SimJSON.object(state.workspace.historyObject(channel: channel, message: $0)) }
+        let metadata = Self.includesAllMetadata(context)
+        let items = topLevel.map {
+            SimJSON.object(Self.withMetadata(state.workspace.historyObject(channel: channel, message: $0), metadata))
+        }
         var result = self.page(items, offset: offset, limit: limit)
         result["pin_count"] = .int(0)
         return .ok(result)
@@ -679,16 +699,21 @@ extension SimulatorCore {
         guard let ts = context.nonEmpty("ts"), let parent = state.workspace.message(channel: channel, ts: ts) else {
             return .error("thread_not_found")
         }
-        guard let (offset, limit) = self.paging(context, defaultLimit: 1000) else { return .error("invalid_cursor") }
+        guard let (offset, limit) = self.paging(context, defaultLimit: 1000, cap: state.maximumPageSize) else {
+            return .error("invalid_cursor")
+        }
         guard let window = self.timeWindow(context) else { return .error("invalid_ts_latest") }
         let parentTS = parent.threadTS ?? parent.ts
         guard let root = state.workspace.message(channel: channel, ts: parentTS) else {
             return .error("thread_not_found")
         }
+        let metadata = Self.includesAllMetadata(context)
         var items: [SimJSON] = []
-        if window(root.key) { items.append(.object(state.workspace.historyObject(channel: channel, message: root))) }
+        if window(root.key) {
+            items.append(.object(Self.withMetadata(state.workspace.historyObject(channel: channel, message: root), metadata)))
+        }
         for reply in state.workspace.replies(channel: channel, parentTS: parentTS) where window(reply.key) {
-            items.append(.object(reply.rendered()))
+            items.append(.object(Self.withMetadata(reply.rendered(), metadata)))
         }
         return .ok(self.page(items, offset: offset, limit: limit))
     }

@@ -44,6 +44,8 @@ struct SimulatorState {
     var channelPostRateLimit: ChannelPostRateLimit?
     /// Override of `num_connections` in `hello`.
     var helloNumConnections: Int?
+    /// The most messages one page of `conversations.history` / `conversations.replies` holds, if capped.
+    var maximumPageSize: Int?
     /// Views opened or published so far.
     var viewCount = 0
 
@@ -100,6 +102,7 @@ struct SimulatorState {
         self.postMessageDelay = configuration.postMessageDelay
         self.channelPostRateLimit = configuration.channelPostRateLimit
         self.helloNumConnections = configuration.helloNumConnectionsReporting
+        self.maximumPageSize = configuration.maximumPageSize
     }
 
     // MARK: Derived

@@ -15,6 +15,7 @@ extension SlackSimulator {
     /// | ``helloNumConnectionsReporting`` | `Int?` | `nil` (report the real number of open connections) |
     /// | ``channelPostRateLimit`` | ``ChannelPostRateLimit``? | 1 post/s/channel, burst 1 (`nil` turns it off) |
     /// | ``postMessageDelay`` | `Duration?` | `nil` |
+    /// | ``maximumPageSize`` | `Int?` | `nil` (pages as large as `limit` asks, up to 999) |
     /// | ``channels`` | [``SimulatedChannel``] | ``SimulatedChannel/defaults`` |
     /// | ``users`` | [``SimulatedUser``] | ``SimulatedUser/defaults`` |
     /// | ``userGroups`` | `[String: [String]]` | empty |
@@ -83,6 +84,10 @@ extension SlackSimulator {
         public var channelPostRateLimit: ChannelPostRateLimit? = .slackDefault
         /// If set, every `chat.postMessage` is stored on arrival and answered after this delay.
         public var postMessageDelay: Duration?
+        /// If set, one page of `conversations.history` or `conversations.replies` holds at most this many messages
+        /// whatever `limit` asks for (Slack may return fewer than `limit` even when more follow); the rest is behind
+        /// `response_metadata.next_cursor`.
+        public var maximumPageSize: Int?
         /// The conversations of the workspace.
         public var channels: [SimulatedChannel] = SimulatedChannel.defaults
         /// The people of the workspace (the bot user is added automatically).

@@ -212,6 +212,12 @@ public final class SlackSimulator: Sendable {
         self.core.mutate { state, _ in state.postMessageDelay = delay }
     }
 
+    /// Sets or clears the page size cap of `conversations.history` and `conversations.replies`
+    /// (``Configuration/maximumPageSize``).
+    public func setMaximumPageSize(_ size: Int?) {
+        self.core.mutate { state, _ in state.maximumPageSize = size }
+    }
+
     /// Replaces the per-channel post rate rule; `nil` turns it off.
     public func setChannelPostRateLimit(_ rule: ChannelPostRateLimit?) {
         self.core.mutate { state, _ in

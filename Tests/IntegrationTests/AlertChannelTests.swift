@@ -252,6 +252,31 @@ struct AlertChannelTests {
     }
 
     @Test(.timeLimit(.minutes(2)))
+    func anInvestigationWhoseAnswerWasLostIsFoundInTheThreadNotPostedAgain() async throws {
+        try await Harness.run { harness in
+            // Slack stores the reply, then the connection drops before its answer: delivery uncertain.
+            harness.simulator.injectFault(.dropConnectionAfterReading, method: "chat.postMessage", channel: Harness.alerts)
+            let alert = try harness.postAlert(TestAlerts.alertmanager("LostAnswer"))
+            let investigation = try await harness.waitForReplies(thread: alert)[0]
+            let found = try #require(await harness.logs.first("Slack's answer to a post was lost"))
+            #expect(found.metadata["slack.ts"] == investigation.ts)
+            #expect(found.metadata["vigil.post"] == "vigil_investigation")
+            try await harness.waitUntilHandled(alert, outcome: "new alert")
+
+            // It is on record: a restart owes nothing, and the resolution updates that very message.
+            try await harness.stopWorker()
+            try await harness.startWorker()
+            try harness.postAlert(TestAlerts.alertmanager("LostAnswer", status: "RESOLVED"))
+            try await harness.waitForUpdates(of: investigation.ts)
+            let replies = try await harness.waitForReplies(thread: alert, count: 2)
+            #expect(replies.count == 2 && replies[1].allText.contains("Resolved"))
+            // The dropped post (stored, no answer) and the note; a 429 and its retry are one effect.
+            #expect(harness.simulator.calls(method: "chat.postMessage").filter { $0.answeredOK || $0.fault != nil }.count == 2,
+                    "the investigation once, then the note")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
     func reconnectWhileANewAlertIsAnsweredResumesOnlyWhatIsOwed() async throws {
         try await Harness.run { harness in
             // An owed investigation: Slack refuses the first post.

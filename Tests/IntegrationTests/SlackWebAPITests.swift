@@ -101,8 +101,9 @@ struct SlackWebAPITests {
         await stack.stop()
     }
 
-    @Test func anAmbiguousFailureAfterSendingIsReportedNotResent() async throws {
-        let stack = try await Stack()
+    /// Posts "exactly once" while the simulator drops the connection after reading the request: the post must
+    /// fail as ``SlackAPIError/Kind/deliveryUncertain``.
+    private func postIsReportedUncertainWhenTheConnectionDrops(_ stack: Stack) async throws {
         stack.simulator.injectFault(.dropConnectionAfterReading, method: "chat.postMessage")
         await #expect {
             _ = try await stack.api.postMessage(channel: "C0SIMALERTS", text: "exactly once")
@@ -110,8 +111,29 @@ struct SlackWebAPITests {
             guard let error = error as? SlackAPIError, case .deliveryUncertain = error.kind else { return false }
             return true
         }
+    }
+
+    @Test func anAmbiguousFailureAfterSendingIsReportedNotResent() async throws {
+        let stack = try await Stack()
+        try await postIsReportedUncertainWhenTheConnectionDrops(stack)
         #expect(stack.simulator.calls(method: "chat.postMessage").count == 1, "never re-sent")
         #expect(try stack.simulator.messages(in: "C0SIMALERTS").filter { $0.text == "exactly once" }.count == 1, "and never doubled")
+        await stack.stop()
+    }
+
+    /// libcurl silently sends a request again when a *reused* connection dies before any answer byte; a post must
+    /// not be, so its transfer fails instead (found by the alert-channel tests: the reply appeared twice).
+    @Test func anAmbiguousFailureOnAReusedConnectionIsNotResentByLibcurl() async throws {
+        let stack = try await Stack()
+        _ = try await stack.api.authTest()  // leaves a kept-alive connection for the post to reuse
+        try await postIsReportedUncertainWhenTheConnectionDrops(stack)
+        let posts = stack.simulator.calls(method: "chat.postMessage")
+        #expect(posts.count == 1, "never re-sent: \(posts.map(\.description))")
+        #expect(posts.first?.httpConnection == stack.simulator.calls(method: "auth.test").first?.httpConnection, "the connection was reused")
+        #expect(try stack.simulator.messages(in: "C0SIMALERTS").filter { $0.text == "exactly once" }.count == 1)
+        // An idempotent read on a dropped reused connection is still retried (by libcurl or the client).
+        stack.simulator.injectFault(.dropConnectionAfterReading, method: "conversations.info")
+        _ = try await stack.api.conversationInfo(channel: "C0SIMALERTS")
         await stack.stop()
     }
 
@@ -146,6 +168,43 @@ struct SlackWebAPITests {
             guard let error = error as? SlackAPIError else { return false }
             return error.needed == "reactions:write" && error.provided == "chat:write"
         }
+        await stack.stop()
+    }
+
+    /// `conversations.history` and `conversations.replies` over pages the simulator caps at 2 messages, with the
+    /// metadata of Vigil's posts returned only when asked for.
+    @Test func historyAndRepliesFollowTheCursorAndReturnMetadataWhenAsked() async throws {
+        var configuration = SlackSimulator.Configuration()
+        configuration.maximumPageSize = 2
+        configuration.channelPostRateLimit = nil
+        let stack = try await Stack(configuration: configuration)
+        let channel = "C0SIMALERTS"
+        let before = try stack.simulator.postAsBot(channel: channel, text: "before the cursor")
+        var posted: [String] = []
+        for index in 1...5 { posted.append(try stack.simulator.postAsBot(channel: channel, text: "alert \(index)")) }
+        let tag = VigilMessageMetadata.investigation(7)
+        var replies: [String] = []
+        for index in 1...3 {
+            replies.append(try await stack.api.postMessage(channel: channel, text: "reply \(index)", threadTS: posted[0],
+                                                           metadata: tag.json))
+        }
+
+        var pages = CatchUpPages(limit: 100)
+        while case .fetch(let cursor, let limit) = pages.next {
+            let page = try await stack.api.historyPage(channel: channel, oldest: before, limit: limit, cursor: cursor)
+            #expect(page.messages.count <= 2)
+            pages.add(page.messages, nextCursor: page.nextCursor)
+        }
+        #expect(pages.pagesRead == 3)
+        #expect(pages.messagesOldestFirst.compactMap { $0["ts"]?.stringValue } == posted)
+
+        let thread = try await stack.api.thread(channel: channel, ts: posted[0])
+        #expect(thread.compactMap { $0["ts"]?.stringValue } == [posted[0]] + replies)
+        #expect(stack.simulator.calls(method: "conversations.replies").count == 2, "4 messages at most 2 a page")
+        let own = MessageClassifier.OwnIdentity(botID: "B0SIMBOT", userID: "U0SIMBOT")
+        #expect(tag.findOwn(in: thread, own: own) == replies[0])
+        let withoutMetadata = try await stack.api.conversationReplies(channel: channel, ts: posted[0])
+        #expect(withoutMetadata.allSatisfy { $0["metadata"] == nil })
         await stack.stop()
     }
 }

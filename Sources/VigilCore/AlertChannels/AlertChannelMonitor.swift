@@ -423,7 +423,12 @@ public actor AlertChannelMonitor {
                 logger.notice("resuming an investigation that was interrupted", metadata: [
                     "vigil.incident": "\(incident.id)", "slack.channel": "\(incident.channel)", "vigil.alert": "\(incident.name)",
                 ])
-                try await runClaimedInvestigation(of: incident) { try await investigateNew(incident, alert: stored.alert) }
+                try await runClaimedInvestigation(of: incident) {
+                    // A crash after Slack took the post but before its ts was recorded leaves the reply in the
+                    // thread: adopt it rather than post a second one.
+                    if try await adoptPostedInvestigation(of: incident) { return }
+                    try await investigateNew(incident, alert: stored.alert)
+                }
                 resumed += 1
             } catch {
                 investigationsInFlight[incident.id] = nil
@@ -522,8 +527,9 @@ public actor AlertChannelMonitor {
         if !postAsReply, let ts = incident.investigationTS {
             try await slack.update(channel: incident.channel, ts: ts, text: message.text, blocks: message.blocks)
         } else {
-            let ts = try await slack.post(channel: incident.channel, text: message.text, blocks: message.blocks,
-                                          threadTS: incident.rootTS, priority: .investigation)
+            let ts = try await postOnce(channel: incident.channel, text: message.text, blocks: message.blocks,
+                                        threadTS: incident.rootTS, metadata: .investigation(incident.id),
+                                        priority: .investigation)
             try await store.setInvestigationTS(incidentID: incident.id, ts: ts)
             logger.info("investigation posted", metadata: ["vigil.incident": "\(incident.id)", "slack.ts": "\(ts)"])
         }
@@ -563,8 +569,17 @@ public actor AlertChannelMonitor {
         var facts = try await facts(for: incident, alert: alert, runProbes: false)
         facts.probeResults = latestProbeResults.removeValue(forKey: incident.id) ?? []
         let options = options()
-        _ = try await slack.post(channel: incident.channel, text: InvestigationMessage.resolutionNote(facts, options: options),
-                                 blocks: nil, threadTS: incident.rootTS, priority: .statusUpdate)
+        let note = VigilMessageMetadata.resolution(incident.id)
+        if let thread = try? await slack.thread(channel: incident.channel, ts: incident.rootTS),
+           note.findOwn(in: thread, own: own) != nil
+        {
+            logger.info("resolution note already in the thread; not posted again",
+                        metadata: ["vigil.incident": "\(incident.id)"])
+        } else {
+            _ = try await postOnce(channel: incident.channel,
+                                   text: InvestigationMessage.resolutionNote(facts, options: options), blocks: nil,
+                                   threadTS: incident.rootTS, metadata: note, priority: .statusUpdate)
+        }
         let updated = InvestigationMessage.resolvedUpdate(facts, options: options)
         try await slack.update(channel: incident.channel, ts: investigationTS, text: updated.text, blocks: updated.blocks)
     }
@@ -604,16 +619,24 @@ public actor AlertChannelMonitor {
         )
         let message = InvestigationMessage.stormSummary(digest, options: options())
         let windowStart = since
-        if let existing = try await store.stormSummary(workspace: workspace, channel: channel),
-           existing.windowEnd.addingTimeInterval(settings.stormWindow.seconds) >= now()
-        {
+        let recorded = try await store.stormSummary(workspace: workspace, channel: channel)
+        if let existing = recorded, existing.windowEnd.addingTimeInterval(settings.stormWindow.seconds) >= now() {
             try await slack.update(channel: channel, ts: existing.messageTS, text: message.text, blocks: message.blocks)
             try await store.saveStormSummary(StormSummary(workspace: workspace, channel: channel, messageTS: existing.messageTS,
                                                           windowStart: existing.windowStart, windowEnd: now(),
                                                           alertCount: incidents.count))
+        } else if let adopted = try await postedStormSummary(channel: channel, since: since,
+                                                             excluding: recorded?.messageTS) {
+            // Posted before a crash that kept its ts from the store: update it instead of posting a second one.
+            logger.notice("adopted a storm summary posted before a restart",
+                          metadata: ["slack.channel": "\(channel)", "slack.ts": "\(adopted)"])
+            try await slack.update(channel: channel, ts: adopted, text: message.text, blocks: message.blocks)
+            try await store.saveStormSummary(StormSummary(workspace: workspace, channel: channel, messageTS: adopted,
+                                                          windowStart: windowStart, windowEnd: now(),
+                                                          alertCount: incidents.count))
         } else {
-            let ts = try await slack.post(channel: channel, text: message.text, blocks: message.blocks, threadTS: nil,
-                                          priority: .investigation)
+            let ts = try await postOnce(channel: channel, text: message.text, blocks: message.blocks, threadTS: nil,
+                                        metadata: .stormSummary(channel: channel), priority: .investigation)
             try await store.saveStormSummary(StormSummary(workspace: workspace, channel: channel, messageTS: ts,
                                                           windowStart: windowStart, windowEnd: now(),
                                                           alertCount: incidents.count))
@@ -623,36 +646,34 @@ public actor AlertChannelMonitor {
     // MARK: - Catch-up
 
     /// Reads what was posted in every watched channel since the last seen message and handles it, so nothing posted
-    /// while Vigil was offline or disconnected is missed. The dedupe gate keeps it from doubling anything.
+    /// while Vigil was offline or disconnected is missed. The dedupe gates keep it from doubling anything.
+    ///
+    /// 1. `conversations.history` after the channel's cursor, following `next_cursor` over every page Slack hands
+    ///    out, up to `catch_up_limit` messages (the newest ones when there are more: Slack pages newest first;
+    ///    logged when the limit cuts the read short), handled oldest first like live posts.
+    /// 2. The threads of the channel's open incidents whose root is at or behind the cursor (an edit of such a post
+    ///    does not show in `oldest`-bounded history) or which were replied to or edited while Vigil was away: a root
+    ///    edited to resolved, and the source's bot replies, are applied as live events are, with the same dedupe keys
+    ///    (`"<root ts>#<change ts>"`, purposes `edit` / `reply`), so nothing is applied twice.
     ///
     /// A channel seen for the first time gets a baseline cursor at its newest message: Vigil does not replay a
-    /// channel's whole past when it is first pointed at it.
+    /// channel's whole past when it is first pointed at it. `catch_up_limit` 0 turns catch-up off.
     public func catchUp() async {
         for channel in watched.sorted() {
             do {
                 let cursor = try await store.cursor(workspace: workspace, channel: channel)
-                let messages = try await slack.history(channel: channel, oldest: cursor, limit: cursor == nil ? 1 : settings.catchUpLimit)
                 guard let cursor else {
-                    if let newest = messages.last?["ts"]?.stringValue {
-                        try await store.advanceCursor(workspace: workspace, channel: channel, to: newest, at: now())
+                    let newest = try await slack.historyPage(channel: channel, oldest: nil, limit: 1, cursor: nil)
+                        .messages
+                    var pages = CatchUpPages(limit: 1)
+                    pages.add(newest, nextCursor: nil)
+                    if let ts = pages.messagesOldestFirst.last?["ts"]?.stringValue {
+                        try await store.advanceCursor(workspace: workspace, channel: channel, to: ts, at: now())
                     }
                     continue
                 }
-                var handled = 0
-                for raw in messages {
-                    guard var message = try? SlackMessage(json: raw) else { continue }
-                    message.channel = channel
-                    guard let ts = message.ts, ts > cursor else { continue }
-                    let classification = await handle(message)
-                    if case .newAlertPost = classification { handled += 1 }
-                    try await catchUpEditedWhileAway(message, channel: channel)
-                    try await store.advanceCursor(workspace: workspace, channel: channel, to: ts, at: now())
-                }
-                if !messages.isEmpty {
-                    logger.info("caught up on a watched channel", metadata: [
-                        "slack.channel": "\(channel)", "vigil.messages": "\(messages.count)", "vigil.alerts": "\(handled)",
-                    ])
-                }
+                guard settings.catchUpLimit > 0 else { continue }
+                try await catchUp(channel: channel, after: cursor)
             } catch is CancellationError {
                 return  // shutting down
             } catch {
@@ -662,14 +683,150 @@ public actor AlertChannelMonitor {
         }
     }
 
-    /// A post handled before the outage may have been edited to "resolved" while Vigil was away.
-    private func catchUpEditedWhileAway(_ message: SlackMessage, channel: String) async throws {
-        guard message.edited != nil, let ts = message.ts, let alert = AlertParsing.parse(message), alert.status == .resolved,
-              let incident = try await store.incident(workspace: workspace, channel: channel, rootTS: ts), incident.isActive
-        else { return }
-        let outcome = try await store.applyStateChange(workspace: workspace, channel: channel, rootTS: ts, ts: nil, alert: alert, at: now())
-        if case .resolved(let incident, let duration) = outcome {
-            try await announceResolution(incident, alert: alert, duration: duration, resolvedBy: "source-edit")
+    /// Catches up on one channel whose cursor is `cursor` (see ``catchUp()``).
+    private func catchUp(channel: String, after cursor: String) async throws {
+        var pages = CatchUpPages(limit: settings.catchUpLimit)
+        while case .fetch(let pageCursor, let limit) = pages.next {
+            let page = try await slack.historyPage(channel: channel, oldest: cursor, limit: limit, cursor: pageCursor)
+            pages.add(page.messages, nextCursor: page.nextCursor)
+        }
+        if pages.wasCutShort {
+            let text: Logger.Message =
+                "catch-up limit reached: older messages posted while Vigil was away are skipped (raise limits.catch_up_limit to read more)"
+            logger.warning(text, metadata: [
+                "slack.channel": "\(channel)", "vigil.catch_up_limit": "\(settings.catchUpLimit)",
+                "slack.oldest_read": "\(pages.oldestTS ?? "-")",
+            ])
+        }
+        var alerts = 0
+        var changedRoots: Set<String> = []
+        for raw in pages.messagesOldestFirst {
+            guard var message = try? SlackMessage(json: raw) else { continue }
+            message.channel = channel
+            guard let ts = message.ts, SQLiteVigilStore.slackTS(cursor, isBefore: ts) else { continue }
+            let classification = await handle(message)
+            if case .newAlertPost = classification { alerts += 1 }
+            // Replies, and an edit made after a crash between the post's gate and its cursor, show only in the thread.
+            if (raw["reply_count"]?.numberValue ?? 0) > 0 || raw["edited"] != nil { changedRoots.insert(ts) }
+            try await store.advanceCursor(workspace: workspace, channel: channel, to: ts, at: now())
+        }
+        let threads = try await catchUpThreads(channel: channel, cursor: cursor, changedRoots: changedRoots)
+        if pages.count > 0 || threads > 0 {
+            logger.info("caught up on a watched channel", metadata: [
+                "slack.channel": "\(channel)", "vigil.messages": "\(pages.count)", "vigil.pages": "\(pages.pagesRead)",
+                "vigil.alerts": "\(alerts)", "vigil.threads_read": "\(threads)",
+            ])
+        }
+    }
+
+    /// Reads the threads of the channel's open incidents that may have changed while Vigil was away and applies
+    /// their changes; returns how many threads were read. At most `catch_up_limit` threads, the newest incidents
+    /// first (one `conversations.replies` each, Tier 3); the rest is logged.
+    private func catchUpThreads(channel: String, cursor: String, changedRoots: Set<String>) async throws -> Int {
+        let candidates = try await store.openIncidents(workspace: workspace, channel: channel).reversed().filter {
+            !SQLiteVigilStore.slackTS(cursor, isBefore: $0.rootTS) || changedRoots.contains($0.rootTS)
+        }
+        if candidates.count > settings.catchUpLimit {
+            let text: Logger.Message = """
+                catch-up reads the threads of the newest open incidents only; older ones are not checked for edits or \
+                replies made while Vigil was away (raise limits.catch_up_limit to read more)
+                """
+            logger.warning(text, metadata: [
+                "slack.channel": "\(channel)", "vigil.open_incidents": "\(candidates.count)",
+                "vigil.catch_up_limit": "\(settings.catchUpLimit)",
+            ])
+        }
+        var read = 0
+        for incident in candidates.prefix(settings.catchUpLimit) {
+            let thread: [JSONValue]
+            do {
+                thread = try await slack.thread(channel: channel, ts: incident.rootTS)
+            } catch let error as SlackAPIError where error.code == "thread_not_found" {
+                continue  // the alert post was deleted
+            }
+            read += 1
+            for change in Self.changesWhileAway(thread: thread, channel: channel, rootTS: incident.rootTS) {
+                await handle(change)
+            }
+        }
+        return read
+    }
+
+    /// The events a thread implies, as live handling would have received them, in the order they happened: an
+    /// edited root as a `message_changed` (keyed by its `edited.ts`), and every bot reply as itself (Vigil's own
+    /// included: ``handle(_:)`` classifies those as its own and leaves them alone). People's replies are left out.
+    /// - Parameters:
+    ///   - thread: `conversations.replies` of the root, root first.
+    ///   - channel: the channel.
+    ///   - rootTS: the thread's root.
+    static func changesWhileAway(thread: [JSONValue], channel: String, rootTS: String) -> [SlackMessage] {
+        var changes: [(ts: String, event: SlackMessage)] = []
+        for raw in thread {
+            guard var message = try? SlackMessage(json: raw), let ts = message.ts else { continue }
+            message.channel = channel
+            if ts == rootTS {
+                guard let editTS = message.edited?.ts, !editTS.isEmpty else { continue }
+                changes.append((editTS, SlackMessage(subtype: "message_changed", hidden: true, channel: channel,
+                                                     ts: editTS, eventTS: editTS, message: message)))
+            } else if message.threadTS == rootTS, message.isBotAuthored {
+                changes.append((ts, message))
+            }
+        }
+        return changes.sorted { SQLiteVigilStore.slackTS($0.ts, isBefore: $1.ts) }.map(\.event)
+    }
+
+    // MARK: - Exactly once across crashes
+
+    /// Looks in the incident's thread for an investigation Vigil posted before a crash (or whose post Slack never
+    /// confirmed) and, if there is one, records its ts, which settles the owed investigation.
+    /// - Returns: `true` if a reply was adopted.
+    private func adoptPostedInvestigation(of incident: Incident) async throws -> Bool {
+        let thread: [JSONValue]
+        do {
+            thread = try await slack.thread(channel: incident.channel, ts: incident.rootTS)
+        } catch let error as SlackAPIError where error.code == "thread_not_found" {
+            return false
+        }
+        guard let ts = VigilMessageMetadata.investigation(incident.id).findOwn(in: thread, own: own) else {
+            return false
+        }
+        try await store.setInvestigationTS(incidentID: incident.id, ts: ts)
+        logger.notice("adopted the investigation posted before a restart; not posted again", metadata: [
+            "vigil.incident": "\(incident.id)", "slack.ts": "\(ts)",
+        ])
+        return true
+    }
+
+    /// The storm summary of `channel` posted since `since` that the store does not know (a crash between the post
+    /// and recording its ts), other than `excluding`.
+    private func postedStormSummary(channel: String, since: Date, excluding: String?) async throws -> String? {
+        let oldest = "\(Int64(since.timeIntervalSince1970)).000000"
+        let recent = try await slack.historyPage(channel: channel, oldest: oldest, limit: 100, cursor: nil).messages
+        let ts = VigilMessageMetadata.stormSummary(channel: channel)
+            .findOwn(in: recent.filter { $0["ts"]?.stringValue != excluding }, own: own)
+        return ts
+    }
+
+    /// Posts a message tagged with `metadata`. When Slack's answer is lost (``SlackAPIError/Kind/deliveryUncertain``)
+    /// the thread (or, for a top-level post, the channel's newest messages) is read: if the message arrived, its ts
+    /// is returned; otherwise the error is rethrown, the post stays owed and is looked for again before the next try.
+    private func postOnce(channel: String, text: String, blocks: [JSONValue]?, threadTS: String?,
+                          metadata: VigilMessageMetadata, priority: CallPriority) async throws -> String {
+        do {
+            return try await slack.post(channel: channel, text: text, blocks: blocks, threadTS: threadTS, metadata: metadata,
+                                        priority: priority)
+        } catch let error as SlackAPIError {
+            guard case .deliveryUncertain = error.kind else { throw error }
+            let messages: [JSONValue]? = if let threadTS {
+                try? await slack.thread(channel: channel, ts: threadTS)
+            } else {
+                try? await slack.historyPage(channel: channel, oldest: nil, limit: 20, cursor: nil).messages
+            }
+            guard let ts = messages.flatMap({ metadata.findOwn(in: $0, own: own) }) else { throw error }
+            logger.notice("Slack's answer to a post was lost, but the post arrived; using it", metadata: [
+                "slack.channel": "\(channel)", "slack.ts": "\(ts)", "vigil.post": "\(metadata.kind.rawValue)",
+            ])
+            return ts
         }
     }
 

@@ -12,8 +12,18 @@ public protocol SlackMessaging: Sendable {
     func postEphemeral(channel: String, user: String, text: String, blocks: [JSONValue]?, threadTS: String?) async throws
     /// Adds an emoji reaction; an existing identical reaction is not an error.
     func react(channel: String, ts: String, name: String) async throws
-    /// Reads messages posted after `oldest` (exclusive), oldest first, at most `limit`.
-    func history(channel: String, oldest: String?, limit: Int) async throws -> [JSONValue]
+    /// Posts a message tagged with Vigil's message metadata (so it can be recognised later: see
+    /// ``VigilMessageMetadata``); returns its ts.
+    func post(channel: String, text: String, blocks: [JSONValue]?, threadTS: String?, metadata: VigilMessageMetadata,
+              priority: CallPriority) async throws -> String
+    /// One page of `conversations.history`: top-level messages posted after `oldest` (exclusive), at most `limit`,
+    /// with their message metadata; `cursor` is the previous page's `nextCursor` (`nil` for the first page). Slack
+    /// may return fewer than `limit` even when more follow; `nextCursor` is `nil` on the last page.
+    func historyPage(channel: String, oldest: String?, limit: Int, cursor: String?) async throws
+        -> (messages: [JSONValue], nextCursor: String?)
+    /// A whole thread (`conversations.replies`, every page): the root first, then the replies, with their message
+    /// metadata.
+    func thread(channel: String, ts: String) async throws -> [JSONValue]
     /// Joins a public channel.
     func join(channel: String) async throws
     /// The direct-message channel (`D…`) between Vigil and `user` (`conversations.open`); messages that are later

@@ -38,6 +38,8 @@ final class CurlTransfer: @unchecked Sendable {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private let requestBody: [UInt8]
+    /// Whether libcurl may send the body again by itself (see ``HTTPRequest/mayBeSentAgain``).
+    private let mayBeSentAgain: Bool
     private var bodyOffset = 0
     private var bodyBytesRead = 0
     private var responseBody: [UInt8] = []
@@ -65,6 +67,7 @@ final class CurlTransfer: @unchecked Sendable {
         self.easy = easy
         self.origin = request.redactedOrigin
         self.requestBody = request.body
+        self.mayBeSentAgain = request.mayBeSentAgain
         self.maxResponseBytes = maxResponseBytes
         self.extraCABundle = extraCABundle
         self.debugLogger = debugLogger
@@ -352,8 +355,13 @@ final class CurlTransfer: @unchecked Sendable {
         return count
     }
 
+    /// Rewinds the body for libcurl. libcurl rewinds to send the request again on its own, for example when a
+    /// reused connection died before any answer byte: the server may have processed the first copy, so a request
+    /// that must not be sent twice refuses once its body was handed out (the transfer then fails with
+    /// `CURLE_SEND_FAIL_REWIND`, which is reported as not certainly undelivered).
     fileprivate func seekBody(to offset: Int) -> Bool {
         guard offset >= 0, offset <= requestBody.count else { return false }
+        if !mayBeSentAgain, bodyBytesRead > 0 { return false }
         bodyOffset = offset
         return true
     }

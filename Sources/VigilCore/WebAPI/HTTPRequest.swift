@@ -33,6 +33,10 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Duration
     /// Longest time for the whole exchange, connection included.
     public var timeout: Duration
+    /// Whether the transport may send the request again by itself when a reused connection fails before the answer
+    /// (libcurl does so silently). `false` for requests that must not reach the server twice, such as posting a
+    /// message: the transfer fails instead, and the caller decides. Default `true`.
+    public var mayBeSentAgain: Bool = true
 
     /// Creates a request.
     ///

@@ -151,12 +151,14 @@ public actor SlackWebAPI {
     }
 
     /// `chat.postMessage`; returns the message's ts.
+    /// - Parameter metadata: Slack message metadata (`{"event_type": …, "event_payload": {…}}`), if any.
     public func postMessage(channel: String, text: String, blocks: [JSONValue]? = nil, threadTS: String? = nil,
-                            priority: CallPriority = .investigation) async throws -> String {
+                            metadata: JSONValue? = nil, priority: CallPriority = .investigation) async throws -> String {
         let fitted = MessageLimits.fit(text: text, blocks: blocks)
         var arguments: [String: JSONValue] = ["channel": .string(channel), "text": .string(fitted.text)]
         if let blocks = fitted.blocks { arguments["blocks"] = .array(blocks) }
         if let threadTS { arguments["thread_ts"] = .string(threadTS) }
+        if let metadata { arguments["metadata"] = metadata }
         let (body, _) = try await call(.chatPostMessage, arguments: arguments, channel: channel, priority: priority)
         return body["ts"]?.stringValue ?? ""
     }
@@ -214,23 +216,42 @@ public actor SlackWebAPI {
     }
 
     /// `conversations.history`, oldest first within the page: messages after `oldest` (exclusive).
-    public func conversationHistory(channel: String, oldest: String?, limit: Int, cursor: String? = nil) async throws
+    /// - Parameter includeAllMetadata: ask for each message's metadata (`include_all_metadata`).
+    public func conversationHistory(channel: String, oldest: String?, limit: Int, cursor: String? = nil,
+                                    includeAllMetadata: Bool = false) async throws
         -> (messages: [JSONValue], nextCursor: String?)
     {
         var arguments: [String: JSONValue] = ["channel": .string(channel), "limit": .number(Double(limit))]
         if let oldest { arguments["oldest"] = .string(oldest) }
         if let cursor { arguments["cursor"] = .string(cursor) }
+        if includeAllMetadata { arguments["include_all_metadata"] = .bool(true) }
         let (body, _) = try await call(.conversationsHistory, arguments: arguments, priority: .statusUpdate)
         let cursorValue = body["response_metadata"]?["next_cursor"]?.stringValue
         return (Array((body["messages"]?.arrayValue ?? []).reversed()), cursorValue?.isEmpty == false ? cursorValue : nil)
     }
 
-    /// `conversations.replies`: the thread's messages, root first.
-    public func conversationReplies(channel: String, ts: String, limit: Int = 100) async throws -> [JSONValue] {
-        let (body, _) = try await call(.conversationsReplies,
-                                       arguments: ["channel": .string(channel), "ts": .string(ts), "limit": .number(Double(limit))],
-                                       priority: .statusUpdate)
-        return body["messages"]?.arrayValue ?? []
+    /// `conversations.replies`: the thread's messages, root first, following `next_cursor` over every page (at most
+    /// `maximumPages`; a cursor Slack repeats ends the read).
+    /// - Parameters:
+    ///   - limit: messages asked for per page.
+    ///   - includeAllMetadata: ask for each message's metadata (`include_all_metadata`).
+    public func conversationReplies(channel: String, ts: String, limit: Int = 200, includeAllMetadata: Bool = false,
+                                    maximumPages: Int = 50) async throws -> [JSONValue] {
+        var messages: [JSONValue] = []
+        var cursor: String?
+        var cursorsSeen: Set<String> = []
+        for _ in 0..<max(1, maximumPages) {
+            var arguments: [String: JSONValue] = ["channel": .string(channel), "ts": .string(ts), "limit": .number(Double(limit))]
+            if let cursor { arguments["cursor"] = .string(cursor) }
+            if includeAllMetadata { arguments["include_all_metadata"] = .bool(true) }
+            let (body, _) = try await call(.conversationsReplies, arguments: arguments, priority: .statusUpdate)
+            messages += body["messages"]?.arrayValue ?? []
+            guard let next = body["response_metadata"]?["next_cursor"]?.stringValue, !next.isEmpty,
+                  cursorsSeen.insert(next).inserted
+            else { break }
+            cursor = next
+        }
+        return messages
     }
 
     /// `conversations.join` (public channels).
@@ -271,8 +292,9 @@ public actor SlackWebAPI {
         let body = try [UInt8](JSONEncoder().encode(payload))
         var attempt = 0
         while true {
-            let request = HTTPRequest(method: .post, url: url, headers: [("Content-Type", "application/json; charset=utf-8")],
+            var request = HTTPRequest(method: .post, url: url, headers: [("Content-Type", "application/json; charset=utf-8")],
                                       body: body, connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout)
+            request.mayBeSentAgain = false  // an answer posted twice would show twice
             do {
                 let response = try await transport.perform(request)
                 guard response.status < 300 else {
@@ -439,8 +461,10 @@ public actor SlackWebAPI {
                 "\(Self.formEncode(key))=\(Self.formEncode(Self.formValue(value)))"
             }.joined(separator: "&").utf8)
         }
-        return HTTPRequest(method: .post, url: baseURL + method.name, headers: headers, body: body,
-                           connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout)
+        var request = HTTPRequest(method: .post, url: baseURL + method.name, headers: headers, body: body,
+                                  connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout)
+        request.mayBeSentAgain = method.isIdempotent  // a post libcurl re-sent by itself could appear twice
+        return request
     }
 
     /// Waits for the budget of one call; the reservation is taken before any suspension.
@@ -537,8 +561,20 @@ extension SlackWebAPI: SlackMessaging {
         try await addReaction(channel: channel, ts: ts, name: name)
     }
 
-    public nonisolated func history(channel: String, oldest: String?, limit: Int) async throws -> [JSONValue] {
-        try await conversationHistory(channel: channel, oldest: oldest, limit: limit).messages
+    public nonisolated func post(channel: String, text: String, blocks: [JSONValue]?, threadTS: String?,
+                                 metadata: VigilMessageMetadata, priority: CallPriority) async throws -> String {
+        try await postMessage(channel: channel, text: text, blocks: blocks, threadTS: threadTS, metadata: metadata.json,
+                              priority: priority)
+    }
+
+    public nonisolated func historyPage(channel: String, oldest: String?, limit: Int, cursor: String?) async throws
+        -> (messages: [JSONValue], nextCursor: String?)
+    {
+        try await conversationHistory(channel: channel, oldest: oldest, limit: limit, cursor: cursor, includeAllMetadata: true)
+    }
+
+    public nonisolated func thread(channel: String, ts: String) async throws -> [JSONValue] {
+        try await conversationReplies(channel: channel, ts: ts, includeAllMetadata: true)
     }
 
     public nonisolated func join(channel: String) async throws {

@@ -8,6 +8,7 @@ final class LogRecorder: Sendable {
     static let interesting = [
         "event handled", "redelivered event already dispatched", "event already handled before a restart",
         "flapping alert already flagged", "storm mode", "resuming an investigation", "owed investigations looked at",
+        "Slack's answer to a post was lost",
     ]
 
     private let tap = LogTap(interesting: LogRecorder.interesting, keepLevel: .warning)

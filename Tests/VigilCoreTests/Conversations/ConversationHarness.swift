@@ -17,7 +17,8 @@ struct ConversationHarness {
         clock: TestClock = TestClock(),
         userGroups: (any UserGroupResolver)? = nil,
         status: StatusProvider? = nil,
-        runbooks: [RunbookRule] = []
+        runbooks: [RunbookRule] = [],
+        alertSettings: AlertChannelSettings? = nil
     ) async throws -> ConversationHarness {
         let store: any VigilStore
         if let given = givenStore {
@@ -35,7 +36,7 @@ struct ConversationHarness {
             store: store,
             slack: slack,
             own: own,
-            settings: AlertChannelSettings(runbooks: runbooks),
+            settings: alertSettings ?? AlertChannelSettings(runbooks: runbooks),
             logger: ConversationFixtures.logger,
             now: clock.now
         )

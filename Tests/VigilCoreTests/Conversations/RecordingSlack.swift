@@ -48,6 +48,10 @@ final class RecordingSlack: SlackMessaging {
         var failJoin = false
         var failOpenDirectMessage = false
         var onJoin: (@Sendable () -> Void)?
+        var metadata: [String: VigilMessageMetadata] = [:]
+        var threads: [String: [JSONValue]] = [:]
+        var history: [JSONValue] = []
+        var threadsRead: [String] = []
     }
 
     private let state = Mutex(State())
@@ -162,7 +166,37 @@ final class RecordingSlack: SlackMessaging {
         state.withLock { $0.calls.append(.react(channel: channel, ts: ts, name: name)) }
     }
 
-    func history(channel: String, oldest: String?, limit: Int) async throws -> [JSONValue] { [] }
+    /// Records the post like ``post(channel:text:blocks:threadTS:priority:)`` and remembers its metadata by ts.
+    func post(channel: String, text: String, blocks: [JSONValue]?, threadTS: String?, metadata: VigilMessageMetadata,
+              priority: CallPriority) async throws -> String {
+        let ts = try await post(channel: channel, text: text, blocks: blocks, threadTS: threadTS, priority: priority)
+        state.withLock { $0.metadata[ts] = metadata }
+        return ts
+    }
+
+    /// The metadata each tagged post carried, by ts.
+    var metadata: [String: VigilMessageMetadata] { state.withLock { $0.metadata } }
+
+    /// Sets what ``thread(channel:ts:)`` answers for the thread rooted at `ts`.
+    func setThread(_ ts: String, messages: [JSONValue]) { state.withLock { $0.threads[ts] = messages } }
+
+    /// Sets what ``historyPage(channel:oldest:limit:cursor:)`` answers (one page, whatever is asked).
+    func setHistory(_ messages: [JSONValue]) { state.withLock { $0.history = messages } }
+
+    /// The history set with ``setHistory(_:)``, else none, as one last page.
+    func historyPage(channel: String, oldest: String?, limit: Int, cursor: String?) async throws
+        -> (messages: [JSONValue], nextCursor: String?) { (state.withLock { $0.history }, nil) }
+
+    /// The thread set with ``setThread(_:messages:)``, else empty; recorded in ``threadsRead``.
+    func thread(channel: String, ts: String) async throws -> [JSONValue] {
+        state.withLock { state in
+            state.threadsRead.append(ts)
+            return state.threads[ts] ?? []
+        }
+    }
+
+    /// The roots of the threads read, in order.
+    var threadsRead: [String] { state.withLock { $0.threadsRead } }
 
     func join(channel: String) async throws {
         let (fail, hook) = state.withLock { state in
