@@ -55,7 +55,7 @@ public struct SlackMethod: Sendable, Hashable, CustomStringConvertible {
     /// | `conversations.info` | `vigil check`: is the bot a member of every alert channel |
     public static let calledByVigil: [SlackMethod] = [
         .authTest, .appsConnectionsOpen, .chatPostMessage, .chatUpdate, .chatPostEphemeral, .reactionsAdd,
-        .conversationsHistory, .conversationsJoin, .conversationsOpen, .conversationsInfo,
+        .conversationsHistory, .conversationsReplies, .conversationsJoin, .conversationsOpen, .conversationsInfo,
     ]
 
     public var description: String { name }
