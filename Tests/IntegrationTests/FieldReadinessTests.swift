@@ -155,8 +155,13 @@ struct FieldReadinessTests {
 
         try FileManager.default.removeItem(atPath: filler)
         try FileManager.default.removeItem(atPath: filler + "-tail")
-        for root in roots {
-            try await waitForInvestigation(simulator, rootTS: root, timeout: .seconds(60))
+        do {
+            for root in roots {
+                try await waitForInvestigation(simulator, rootTS: root, timeout: .seconds(60))
+            }
+        } catch {
+            Issue.record("vigil's log ends with:\n\(vigil.errorOutput.suffix(6_000))")
+            throw error
         }
         try await vigil.waitForErrorOutput(containing: "the store works again", timeout: .seconds(30))
         var healthy = try await metricsValue(port: metricsPort, "vigil_store_healthy")

@@ -85,8 +85,9 @@ struct StoreFailureTests {
         try rig.failAlertWrites(true)
         let first = try rig.postAlert("DuringTheFaultOne")
         let second = try rig.postAlert("DuringTheFaultTwo")
-        await rig.monitor.handle(first)
+        // Handled out of order (concurrent handlers may finish so): the older post must still be caught up on.
         await rig.monitor.handle(second)
+        await rig.monitor.handle(first)
         var reports = rig.monitor.storeFailureReports.makeAsyncIterator()
         let reason = try #require(await reports.next())
         #expect(reason.contains("injected fault"), "the report says why: \(reason)")

@@ -226,9 +226,8 @@ public actor AlertChannelMonitor {
         default: ts = message.ts
         }
         guard let channel = message.channel, let ts else { return }
-        if let owed = owedPosts[channel], !Self.slackTS(owed, isBefore: ts) {
-            // an earlier post of the channel is owed already; the catch-up from there covers this one
-        } else if owedPosts[channel] == nil {
+        // The oldest owed post of the channel: the catch-up from there covers every later one.
+        if owedPosts[channel].map({ SlackTimestamp.isBefore(ts, $0) }) ?? true {
             owedPosts[channel] = ts
         }
         Counter(label: "vigil_store_failures_total").increment()
@@ -271,14 +270,6 @@ public actor AlertChannelMonitor {
             await catchUp()
         }
         await resumeInterruptedInvestigations()
-    }
-
-    private static func slackTS(_ lhs: String, isBefore rhs: String) -> Bool {
-        let left = lhs.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let right = rhs.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let (l0, r0) = (Int64(left[0]) ?? 0, Int64(right[0]) ?? 0)
-        if l0 != r0 { return l0 < r0 }
-        return (left.count > 1 ? String(left[1]) : "") < (right.count > 1 ? String(right[1]) : "")
     }
 
     private func handleNewPost(_ message: SlackMessage) async throws {
@@ -703,7 +694,7 @@ public actor AlertChannelMonitor {
         for raw in pages.messagesOldestFirst {
             guard var message = try? SlackMessage(json: raw) else { continue }
             message.channel = channel
-            guard let ts = message.ts, SQLiteVigilStore.slackTS(cursor, isBefore: ts) else { continue }
+            guard let ts = message.ts, SlackTimestamp.isBefore(cursor, ts) else { continue }
             let classification = await handle(message)
             if case .newAlertPost = classification { alerts += 1 }
             // Replies, and an edit made after a crash between the post's gate and its cursor, show only in the thread.
@@ -724,7 +715,7 @@ public actor AlertChannelMonitor {
     /// first (one `conversations.replies` each, Tier 3); the rest is logged.
     private func catchUpThreads(channel: String, cursor: String, changedRoots: Set<String>) async throws -> Int {
         let candidates = try await store.openIncidents(workspace: workspace, channel: channel).reversed().filter {
-            !SQLiteVigilStore.slackTS(cursor, isBefore: $0.rootTS) || changedRoots.contains($0.rootTS)
+            !SlackTimestamp.isBefore(cursor, $0.rootTS) || changedRoots.contains($0.rootTS)
         }
         if candidates.count > settings.catchUpLimit {
             let text: Logger.Message = """
@@ -772,7 +763,7 @@ public actor AlertChannelMonitor {
                 changes.append((ts, message))
             }
         }
-        return changes.sorted { SQLiteVigilStore.slackTS($0.ts, isBefore: $1.ts) }.map(\.event)
+        return changes.sorted { SlackTimestamp.isBefore($0.ts, $1.ts) }.map(\.event)
     }
 
     // MARK: - Exactly once across crashes

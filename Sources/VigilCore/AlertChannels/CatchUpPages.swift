@@ -84,6 +84,6 @@ public struct CatchUpPages: Sendable {
 
     /// Orders messages by `ts`, numerically.
     private static func isBefore(_ lhs: JSONValue, _ rhs: JSONValue) -> Bool {
-        SQLiteVigilStore.slackTS(lhs["ts"]?.stringValue ?? "0", isBefore: rhs["ts"]?.stringValue ?? "0")
+        SlackTimestamp.isBefore(lhs["ts"]?.stringValue ?? "0", rhs["ts"]?.stringValue ?? "0")
     }
 }

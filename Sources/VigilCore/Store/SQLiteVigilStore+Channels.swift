@@ -58,7 +58,7 @@ extension SQLiteVigilStore {
     @discardableResult
     public func advanceCursor(workspace: String, channel: String, to ts: String, at: Date) async throws -> Bool {
         try await moveCursor(workspace: workspace, channel: channel, to: ts, at: at) { current in
-            Self.slackTS(current, isBefore: ts)
+            SlackTimestamp.isBefore(current, ts)
         }
     }
 
@@ -78,9 +78,9 @@ extension SQLiteVigilStore {
     /// Implements the ``VigilStore`` requirement of the same name.
     @discardableResult
     public func rewindCursor(workspace: String, channel: String, before ts: String, at: Date) async throws -> Bool {
-        guard let target = Self.slackTS(justBefore: ts) else { return false }
+        guard let target = SlackTimestamp.justBefore(ts) else { return false }
         return try await moveCursor(workspace: workspace, channel: channel, to: target, at: at) { current in
-            Self.slackTS(target, isBefore: current)
+            SlackTimestamp.isBefore(target, current)
         }
     }
 
@@ -104,35 +104,6 @@ extension SQLiteVigilStore {
             )
             return true
         }
-    }
-
-    /// The Slack `ts` one microsecond before `ts` (`1700000000.000100` → `1700000000.000099`), or `nil` when `ts` is
-    /// not a Slack timestamp.
-    static func slackTS(justBefore ts: String) -> String? {
-        let pieces = ts.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let seconds = Int64(pieces[0]), seconds >= 0 else { return nil }
-        var fraction = pieces.count > 1 ? String(pieces[1].prefix(6)) : ""
-        while fraction.count < 6 { fraction += "0" }
-        guard let micros = Int64(fraction) else { return nil }
-        let total = seconds * 1_000_000 + micros - 1
-        guard total >= 0 else { return nil }
-        let digits = String(total % 1_000_000)
-        return "\(total / 1_000_000)." + String(repeating: "0", count: 6 - digits.count) + digits
-    }
-
-    static func slackTS(_ lhs: String, isBefore rhs: String) -> Bool {
-        func parts(_ ts: String) -> (seconds: String, fraction: String) {
-            let pieces = ts.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-            let seconds = String(pieces[0].drop(while: { $0 == "0" }))
-            var fraction = pieces.count > 1 ? String(pieces[1]) : ""
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            return (seconds, fraction)
-        }
-        let (lhsSeconds, lhsFraction) = parts(lhs)
-        let (rhsSeconds, rhsFraction) = parts(rhs)
-        if lhsSeconds.count != rhsSeconds.count { return lhsSeconds.count < rhsSeconds.count }
-        if lhsSeconds != rhsSeconds { return lhsSeconds < rhsSeconds }
-        return lhsFraction < rhsFraction
     }
 
     // MARK: Storm summaries

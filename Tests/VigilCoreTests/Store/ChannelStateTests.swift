@@ -136,7 +136,7 @@ struct ChannelStateTests {
         ]
     )
     func slackTSOrder(lhs: String, rhs: String, isBefore: Bool) {
-        #expect(SQLiteVigilStore.slackTS(lhs, isBefore: rhs) == isBefore)
+        #expect(SlackTimestamp.isBefore(lhs, rhs) == isBefore)
     }
 
     @Test("Storm summaries are saved, replaced, read and cleared per channel")

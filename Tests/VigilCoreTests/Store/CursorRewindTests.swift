@@ -10,12 +10,12 @@ struct CursorRewindTests {
 
     @Test("The ts one microsecond earlier, with borrows and short fractions")
     func justBefore() {
-        #expect(SQLiteVigilStore.slackTS(justBefore: "1700000000.000100") == "1700000000.000099")
-        #expect(SQLiteVigilStore.slackTS(justBefore: "1700000000.000000") == "1699999999.999999")
-        #expect(SQLiteVigilStore.slackTS(justBefore: "1700000000.5") == "1700000000.499999")
-        #expect(SQLiteVigilStore.slackTS(justBefore: "1700000001") == "1700000000.999999")
-        #expect(SQLiteVigilStore.slackTS(justBefore: "not-a-ts") == nil)
-        #expect(SQLiteVigilStore.slackTS(justBefore: "0.000000") == nil)
+        #expect(SlackTimestamp.justBefore("1700000000.000100") == "1700000000.000099")
+        #expect(SlackTimestamp.justBefore("1700000000.000000") == "1699999999.999999")
+        #expect(SlackTimestamp.justBefore("1700000000.5") == "1700000000.499999")
+        #expect(SlackTimestamp.justBefore("1700000001") == "1700000000.999999")
+        #expect(SlackTimestamp.justBefore("not-a-ts") == nil)
+        #expect(SlackTimestamp.justBefore("0.000000") == nil)
     }
 
     @Test("Rewinds only backwards, sets a missing cursor, and catch-up then starts before the owed post")
