@@ -95,6 +95,10 @@ struct StoreFailureTests {
         #expect(try rig.replies(to: try #require(second.ts)).isEmpty)
 
         try rig.failAlertWrites(false)
+        // A post handled live once the store works moves the channel's cursor past the owed ones.
+        let after = try rig.postAlert("AfterTheFault")
+        await rig.monitor.handle(after)
+        #expect(try rig.replies(to: try #require(after.ts)).count == 1)
         await rig.monitor.recoverOwedPosts()
         #expect(try rig.replies(to: try #require(first.ts)).count == 1, "answered once the store works")
         #expect(try rig.replies(to: try #require(second.ts)).count == 1)
@@ -103,11 +107,11 @@ struct StoreFailureTests {
         // A redelivery and another catch-up change nothing.
         await rig.monitor.handle(first)
         await rig.monitor.catchUp()
-        for message in [before, first, second] {
+        for message in [before, first, second, after] {
             #expect(try rig.replies(to: try #require(message.ts)).count == 1)
         }
         let incidents = try await rig.store.openIncidents(workspace: rig.simulator.configuration.teamID, channel: Self.channel)
-        #expect(incidents.count == 3)
+        #expect(incidents.count == 4)
         await rig.shutdown()
     }
 }
