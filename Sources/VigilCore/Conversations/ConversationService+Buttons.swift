@@ -18,6 +18,11 @@ extension ConversationService {
     /// only; changes show in the updated message.
     func handleButton(_ payload: BlockActionsPayload) async {
         let user = payload.userID
+        let clicker = ActionSource(user: user, via: .button, team: payload.userTeam, channel: payload.channelID)
+        if let refusal = await otherTeamRefusal(clicker) {
+            await tellClicker(refusal, payload)
+            return
+        }
         do {
             switch payload.actionID {
             case InvestigationMessage.ActionID.acknowledge, InvestigationMessage.ActionID.resolve,
@@ -29,12 +34,9 @@ extension ConversationService {
                     )
                     return
                 }
-                let source = ActionSource(
-                    user: user,
-                    via: .button,
-                    messageBlocks: payload.messageBlocks,
-                    messageTS: payload.messageTS
-                )
+                var source = clicker
+                source.messageBlocks = payload.messageBlocks
+                source.messageTS = payload.messageTS
                 if !payload.messageBlocks.isEmpty { investigationBlocks[incidentID] = payload.messageBlocks }
                 let result: ActionResult =
                     switch payload.actionID {
@@ -49,7 +51,7 @@ extension ConversationService {
                 if !result.changed { await tellClicker(result.reply, payload) }
             case ApprovalActionID.approve, ApprovalActionID.deny:
                 let intent: ApprovalIntent = payload.actionID == ApprovalActionID.approve ? .approve : .deny
-                let result = try await decide(requestID: payload.value, intent: intent, user: user, via: .button)
+                let result = try await decide(requestID: payload.value, intent: intent, source: clicker)
                 if !result.changed { await tellClicker(result.reply, payload) }
             default:
                 logger.debug(

@@ -63,6 +63,10 @@ public actor ConversationService: ConversationHandling {
     var userGroupCache: [String: (members: Set<String>, fetchedAt: Date)] = [:]
     /// Probe results Vigil knows per incident (approved runs, and whatever ``noteProbeResults(_:incidentID:)`` got).
     var probeResults: [Int64: [ProbeResult]] = [:]
+    /// Channels' privacy and members for channel-scoped permissions (bounded, expiring).
+    var channelFactsCache: [String: ChannelFacts] = [:]
+    /// Who asked for the re-run of each incident being re-run now: approval requests it raises are theirs.
+    var rerunRequesters: [Int64: String] = [:]
     /// The last blocks seen of each incident's investigation message (from button payloads and Vigil's own
     /// updates), so an update can keep its *Checks* section.
     var investigationBlocks: [Int64: [JSONValue]] = [:]
@@ -138,9 +142,11 @@ public actor ConversationService: ConversationHandling {
             }
             let command = strippingLeadingMention(text)
             if isDirect {
-                try await handleDirectMessage(command, user: user, channel: channel, threadTS: message.threadTS)
+                try await handleDirectMessage(
+                    command, user: user, team: message.userTeam, channel: channel, threadTS: message.threadTS)
             } else {
-                try await handleMention(command, user: user, channel: channel, ts: ts, threadTS: message.threadTS)
+                try await handleMention(
+                    command, user: user, team: message.userTeam, channel: channel, ts: ts, threadTS: message.threadTS)
             }
         } catch {
             logger.error(
@@ -200,14 +206,15 @@ public actor ConversationService: ConversationHandling {
     // MARK: - Other public API
 
     /// Applies new settings (a configuration reload): permissions, approvers, the slash command's name and time
-    /// budgets count from the next message on. Requests already pending keep their expiry; cached user-group
-    /// members are dropped, so a changed group is read again. The workspace URL from `auth.test` is kept when the
+    /// budgets count from the next message on. Requests already pending keep their expiry; cached user-group and
+    /// channel members are dropped, so a changed group or channel is read again. The workspace URL from `auth.test` is kept when the
     /// new settings have none.
     public func apply(_ newSettings: ConversationSettings) {
         var newSettings = newSettings
         if newSettings.workspaceURL == nil { newSettings.workspaceURL = settings.workspaceURL }
         settings = newSettings
         userGroupCache = [:]
+        channelFactsCache = [:]
     }
 
     /// Remembers probe results of an incident's latest investigation, so questions ("what do the checks say?")
