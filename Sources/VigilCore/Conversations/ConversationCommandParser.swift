@@ -69,7 +69,7 @@ struct ConversationCommandParser: Sendable {
         case "silences", "silenced":
             guard arguments.allSatisfy({ Self.filler.contains($0.lowercased()) }) else { return nil }
             return .listSilences
-        case "audit", "log":
+        case "audit":
             guard context != .alertThread else { return nil }
             if arguments.isEmpty { return .audit(limit: nil) }
             if arguments.count == 1, let count = Self.number(arguments[0]) { return .audit(limit: Int(clamping: count)) }

@@ -18,6 +18,15 @@ extension ConversationService {
     /// only; changes show in the updated message.
     func handleButton(_ payload: BlockActionsPayload) async {
         let user = payload.userID
+        let known = [
+            InvestigationMessage.ActionID.acknowledge, InvestigationMessage.ActionID.resolve,
+            InvestigationMessage.ActionID.silenceOneHour, InvestigationMessage.ActionID.rerun,
+            ApprovalActionID.approve, ApprovalActionID.deny,
+        ]
+        guard known.contains(payload.actionID) else {
+            logger.debug("click on a button Vigil does not know", metadata: ["slack.action_id": "\(payload.actionID)"])
+            return
+        }
         let clicker = ActionSource(user: user, via: .button, team: payload.userTeam, channel: payload.channelID)
         if let refusal = await otherTeamRefusal(clicker) {
             await tellClicker(refusal, payload)

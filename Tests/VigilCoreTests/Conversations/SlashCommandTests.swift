@@ -211,8 +211,12 @@ struct SlashCommandTests {
 
     @Test func decodesTheSampleEnvelopeAsIs() async throws {
         let h = try await ConversationHarness.make()
-        let sample = try Samples.json("slack/slash_commands_envelope.json")
-        let reply = try #require(await h.service.handleSlashCommand(frame: Array(try JSONEncoder().encode(sample))))
+        var sample = try #require(try Samples.json("slack/slash_commands_envelope.json").objectValue)
+        var payload = try #require(sample["payload"]?.objectValue)
+        payload["team_id"] = .string(F.workspace)  // the sample's workspace is the one under test
+        sample["payload"] = .object(payload)
+        let frame = Array(try JSONEncoder().encode(JSONValue.object(sample)))
+        let reply = try #require(await h.service.handleSlashCommand(frame: frame))
         #expect(reply.replyText.contains("`/vigil` commands"))  // empty text → help
     }
 }
