@@ -163,7 +163,8 @@ struct ApprovalFlowTests {
                 channel: posted.directChannel, user: Harness.bob, text: "hmm, maybe later?",
                 threadTS: posted.directMessage.ts)
             let question = try await harness.waitUntil("Vigil's question in Bob's DM", method: "chat.postMessage") {
-                try harness.vigilReplies(in: posted.directChannel, thread: posted.directMessage.ts).first
+                try harness.vigilReplies(in: posted.directChannel, thread: posted.directMessage.ts)
+                    .first { $0.ts != posted.directMessage.ts }
             }
             #expect(question.allText.contains("I couldn't tell whether that's a yes or a no, so I did nothing"))
 

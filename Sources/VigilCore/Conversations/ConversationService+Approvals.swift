@@ -65,6 +65,8 @@ extension ConversationService {
             ]
         )
 
+        approvalPostingsInFlight += 1
+        defer { finishApprovalPosting() }
         var posted: [ApprovalRequest.Message] = []
         let proposal = approvalMessage(request, recipient: nil)
         do {
@@ -253,10 +255,25 @@ extension ConversationService {
         return nil
     }
 
-    /// The request whose DM thread `threadTS` is, if any.
-    private func request(inThread threadTS: String?) -> ApprovalRequest? {
+    /// The request whose DM thread `threadTS` is, if any. When no known message has that ts while requests are
+    /// being posted, waits for the postings first: the reply may be to a DM whose ts Vigil has not been told yet.
+    private func request(inThread threadTS: String?) async -> ApprovalRequest? {
         guard let threadTS else { return nil }
-        return approvals.values.first { $0.messages.contains { $0.ts == threadTS } }
+        func known() -> ApprovalRequest? { approvals.values.first { $0.messages.contains { $0.ts == threadTS } } }
+        if let match = known() { return match }
+        while approvalPostingsInFlight > 0 {
+            await withCheckedContinuation { approvalPostingWaiters.append($0) }
+        }
+        return known()
+    }
+
+    /// Ends one request's posting; wakes the replies waiting in ``request(inThread:)`` when none is left.
+    private func finishApprovalPosting() {
+        approvalPostingsInFlight -= 1
+        guard approvalPostingsInFlight == 0 else { return }
+        let waiters = approvalPostingWaiters
+        approvalPostingWaiters = []
+        for waiter in waiters { waiter.resume() }
     }
 
     /// `approve [id]` / `deny [id]` typed in a thread or DM. Without an id it is about the request whose thread it
@@ -271,7 +288,7 @@ extension ConversationService {
             return try await decide(requestID: requestID, intent: intent, source: origin.source).reply
         }
         if case .direct(let threadTS) = origin.place {
-            if let match = request(inThread: threadTS) {
+            if let match = await request(inThread: threadTS) {
                 return try await decide(requestID: match.id, intent: intent, source: origin.source).reply
             }
             return try await howToDecide(intent: intent, source: origin.source)
@@ -298,7 +315,7 @@ extension ConversationService {
     func approvalReply(_ text: String, source: ActionSource, threadTS: String?) async throws -> ConversationReply? {
         let user = source.user
         let intent = intentDetector.detect(text)
-        if let match = request(inThread: threadTS) ?? namedRequest(in: text) {
+        if let match = await request(inThread: threadTS) ?? namedRequest(in: text) {
             // Only people who may decide are read as answering; anyone else gets the usual help.
             guard await permission(.approve, user: user) == .allowed else { return nil }
             guard match.state.isPending else { return ConversationReply(Self.closedLine(match.state, probe: match.probe)) }

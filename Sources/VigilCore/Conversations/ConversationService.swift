@@ -65,6 +65,11 @@ public actor ConversationService: ConversationHandling {
     var probeResults: [Int64: [ProbeResult]] = [:]
     /// Channels' privacy and members for channel-scoped permissions (bounded, expiring).
     var channelFactsCache: [String: ChannelFacts] = [:]
+    /// Approval requests whose messages are being posted now: a reply in a DM thread Vigil does not know yet may be
+    /// about one of them (the reply can arrive before `chat.postMessage` has answered with the DM's ts).
+    var approvalPostingsInFlight = 0
+    /// Replies waiting for ``approvalPostingsInFlight`` to reach zero.
+    var approvalPostingWaiters: [CheckedContinuation<Void, Never>] = []
     /// Who asked for the re-run of each incident being re-run now: approval requests it raises are theirs.
     var rerunRequesters: [Int64: String] = [:]
     /// The last blocks seen of each incident's investigation message (from button payloads and Vigil's own
