@@ -190,7 +190,7 @@ extension ConversationService {
         case .silencePattern(let pattern, let duration, let reason):
             return try await silencePattern(pattern, for: duration, reason: reason, source: origin.source)
         case .listSilences:
-            return try await listSilences()
+            return try await listSilences(viewer: origin.viewer)
         case .audit(let limit):
             return try await auditLog(limit: limit, source: origin.source)
         case .removeSilence(let id):

@@ -134,15 +134,31 @@ extension ConversationService {
         )
     }
 
-    /// `/vigil silences`.
-    func listSilences() async throws -> ConversationReply {
-        let silences = try await store.activeSilences(workspace: workspace, at: now())
-        guard !silences.isEmpty else { return ConversationReply("No active silences.") }
+    /// `/vigil silences`: every active silence with who set it; a silence on one alert only when `viewer` can see a
+    /// channel that alert fired in (name-pattern silences apply everywhere and are always listed).
+    func listSilences(viewer: Viewer) async throws -> ConversationReply {
+        var silences: [Silence] = []
+        var hidden = 0
+        for silence in try await store.activeSilences(workspace: workspace, at: now()) {
+            guard case .identity(let identity) = silence.matcher else {
+                silences.append(silence)
+                continue
+            }
+            let channels = try await store.channels(ofIdentity: identity, workspace: workspace)
+            let visible = channels.isEmpty ? [] : await visibleChannels(channels, to: viewer).visible
+            if channels.isEmpty || !visible.isEmpty {
+                silences.append(silence)
+            } else {
+                hidden += 1
+            }
+        }
+        let note = hidden == 0 ? "" : "\n_\(HumanFormat.count(hidden, "silence")) on alerts of channels you can't see not shown._"
+        guard !silences.isEmpty else { return ConversationReply("No active silences." + note) }
         let lines =
             ["*Active silences* (\(silences.count)):"]
             + silences.prefix(30).map { ConversationText.silenceLine($0, now: now()) }
         return ConversationReply(
-            lines.joined(separator: "\n") + (silences.count > 30 ? "\n… and \(silences.count - 30) more" : "")
+            lines.joined(separator: "\n") + (silences.count > 30 ? "\n… and \(silences.count - 30) more" : "") + note
         )
     }
 

@@ -14,9 +14,10 @@ import Logging
 ///   answered from what Vigil knows, saying plainly what it does not know. Elsewhere, the open incidents and help.
 ///   A post arriving both as `message` and `app_mention` is answered once (the store's `mention` gate).
 /// * **Direct messages**: the same commands naming an incident id (`ack 42`), plus `alerts`; replies to approval
-///   requests in plain words ("yes, go ahead", "don't") read by ``ApprovalIntentDetector``.
+///   requests in plain words ("yes, go ahead", "don't") read by ``ApprovalIntentDetector`` — only in the thread of
+///   the request's DM or naming its id.
 /// * **Slash command**: `help`, `status`, `alerts`, `watch`/`unwatch`/`channels`, `silence`/`silences`/`unsilence`,
-///   `history`; answers are ephemeral and go into the ack when ready within
+///   `history`, `audit`; answers are ephemeral and go into the ack when ready within
 ///   ``ConversationSettings/slashReplyBudget``, else through `response_url`. Unknown subcommands get help.
 /// * **Buttons**: Acknowledge, Resolve, Silence 1h, Re-run; the investigation message is updated to show who did
 ///   what and when, and every action is audited.
@@ -24,8 +25,10 @@ import Logging
 ///   approver; the first decision (button or text, by someone allowed) closes it everywhere and, on approval, runs
 ///   the probe and posts its result in the thread. Requests expire after ``ConversationSettings/approvalTimeout``.
 ///
-/// Permissions are checked for every action (``ConversationSettings/Permissions``); refusals say what is missing
-/// and are shown only to the person who asked wherever Slack allows it. Every change goes to the audit log with how
+/// Permissions are checked for every action (``ConversationSettings/Permissions``), and so is the incident's channel:
+/// acting on or reading an incident needs being able to see its channel, lists show only such incidents, and people
+/// of other teams need `permissions.other_teams` (see `ConversationService+ChannelScope.swift`). Refusals say what
+/// is missing and are shown only to the person who asked wherever Slack allows it. Every change goes to the audit log with how
 /// it arrived (button, text, command).
 ///
 /// Time comes from the injected `now` only; nothing here sleeps.

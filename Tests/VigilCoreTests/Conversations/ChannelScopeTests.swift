@@ -88,12 +88,17 @@ struct ChannelScopeTests {
         #expect(try await slash(h, "alerts").contains("SecretDatabaseDown"))
         #expect(try await slash(h, "status").contains("Open incidents: 2 (0 acknowledged)"))
         #expect(try await slash(h, "history SecretDatabaseDown").contains("History of"))
+        // A silence on the #secret alert is listed to Alice, not to Bob.
+        await h.service.handleMessage(h.directMessage("silence \(secret.id) 2h"), isMention: false)
+        #expect(try await slash(h, "silences").contains("by <@\(F.alice)>"))
+        let bobsSilences = try await slash(h, "silences", user: F.bob)
+        #expect(!bobsSilences.contains("SecretDatabaseDown"))
+        #expect(bobsSilences.contains("1 silence on alerts of channels you can't see not shown"))
         // A DM that is no command lists only what Bob can see, too.
         await h.service.handleMessage(h.directMessage("hi", user: F.bob, channel: F.bobDM), isMention: false)
         let hello = try #require(h.slack.posts.last)
         #expect(hello.text.contains("PublicDiskFull"))
         #expect(!hello.text.contains("SecretDatabaseDown"))
-        _ = secret
     }
 
     @Test func membershipIsCachedBrieflyAndAFailedLookupRefusesWithARetryHint() async throws {
