@@ -79,4 +79,26 @@ struct ChannelScopeFlowTests {
             #expect(done.allText.contains("acknowledged"))
         }
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aGuestOfAnotherOrganisationIsRefusedInASharedChannel() async throws {
+        var simulator = SlackSimulator.Configuration()
+        simulator.users.append(
+            SimulatedUser(id: "U0SIMGUEST", name: "guest", realName: "Partner Guest", teamID: "T0PARTNER"))
+        try await Harness.run(simulator: simulator) { harness in
+            let alert = try harness.postAlert(TestAlerts.alertmanager("HighMemoryUsage"))
+            let investigation = try await harness.waitForReplies(thread: alert)[0]
+            let incidentID = try #require(harness.incidentID(of: investigation))
+            try harness.simulator.sendBlockActions(
+                actionID: InvestigationMessage.ActionID.acknowledge, value: incidentID,
+                blockID: InvestigationMessage.actionsBlockID, userID: "U0SIMGUEST", channelID: Harness.alerts,
+                messageTS: investigation.ts)
+            let refusal = try await harness.waitUntil("the refusal shown to the guest", method: "chat.postEphemeral") {
+                try harness.simulator.ephemeralMessages(in: Harness.alerts).first
+            }
+            #expect(refusal.visibleTo == "U0SIMGUEST")
+            #expect(refusal.allText.contains("permissions.other_teams"))
+            #expect(harness.okCalls("chat.update").isEmpty, "nothing was acknowledged")
+        }
+    }
 }

@@ -162,9 +162,25 @@ extension ConversationService {
         )
     }
 
-    /// `/vigil unsilence <id>` (permission `silence`).
+    /// `/vigil unsilence <id>` (permission `silence`); a silence on one alert also needs seeing a channel that alert
+    /// fired in (or being named in `permissions.silence`).
     func removeSilence(id: Int64, source: ActionSource) async throws -> ConversationReply {
         if let refusal = await refusal(.silence, user: source.user) { return refusal }
+        if let silence = try await store.activeSilences(workspace: workspace, at: now()).first(where: { $0.id == id }),
+            case .identity(let identity) = silence.matcher
+        {
+            let channels = try await store.channels(ofIdentity: identity, workspace: workspace)
+            var visible = channels.isEmpty
+            for channel in channels.sorted() where !visible {
+                visible = await access(to: channel, for: .silence, source: source) == .visible
+            }
+            guard visible else {
+                return .refusal(
+                    "Silence `\(id)` is on an alert of a channel you're not a member of, so I left it. Ask someone in "
+                        + "that channel, or ask an admin to name you in `permissions.silence`."
+                )
+            }
+        }
         guard try await store.removeSilence(workspace: workspace, id: id) else {
             return ConversationReply("There is no silence `\(id)`; `silences` lists the active ones.")
         }

@@ -94,6 +94,9 @@ struct ChannelScopeTests {
         let bobsSilences = try await slash(h, "silences", user: F.bob)
         #expect(!bobsSilences.contains("SecretDatabaseDown"))
         #expect(bobsSilences.contains("1 silence on alerts of channels you can't see not shown"))
+        let silenceID = try #require(try await h.store.activeSilences(workspace: F.workspace, at: h.clock.now()).first?.id)
+        #expect(try await slash(h, "unsilence \(silenceID)", user: F.bob).contains("so I left it"))
+        #expect(try await h.store.activeSilences(workspace: F.workspace, at: h.clock.now()).count == 1)
         // A DM that is no command lists only what Bob can see, too.
         await h.service.handleMessage(h.directMessage("hi", user: F.bob, channel: F.bobDM), isMention: false)
         let hello = try #require(h.slack.posts.last)
