@@ -14,6 +14,9 @@ public struct SimulatedChannel: Sendable, Hashable, CustomStringConvertible {
     public var isArchived: Bool
     /// For a direct message: the person on the other side (what `conversations.open` looks up).
     public var user: String?
+    /// The people in the channel besides the bot (what `conversations.members` answers, with the bot added when it
+    /// is a member).
+    public var members: [String]
 
     /// Creates a conversation.
     /// - Parameters:
@@ -23,13 +26,15 @@ public struct SimulatedChannel: Sendable, Hashable, CustomStringConvertible {
     ///   - botIsMember: Whether the bot is a member. Default `true`.
     ///   - isArchived: Whether it is archived. Default `false`.
     ///   - user: For a direct message (`D…`), the person on the other side. Default `nil`.
+    ///   - members: The people in it besides the bot. Default none.
     public init(
         id: String,
         name: String,
         isPrivate: Bool = false,
         botIsMember: Bool = true,
         isArchived: Bool = false,
-        user: String? = nil
+        user: String? = nil,
+        members: [String] = []
     ) {
         self.id = id
         self.name = name
@@ -37,6 +42,7 @@ public struct SimulatedChannel: Sendable, Hashable, CustomStringConvertible {
         self.botIsMember = botIsMember
         self.isArchived = isArchived
         self.user = user
+        self.members = members
     }
 
     /// Whether this is a direct-message conversation (`D…`).

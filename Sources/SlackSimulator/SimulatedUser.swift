@@ -10,9 +10,16 @@ public struct SimulatedUser: Sendable, Hashable, CustomStringConvertible {
     public var isBot: Bool
     /// The IANA time zone, for example `Europe/Berlin`.
     public var timeZone: String
+    /// The person's own team when it is not the simulated workspace's (a Slack Connect guest); `nil` for members.
+    /// Their messages and clicks then carry this team (`team`, `user_team`, `user.team_id`).
+    public var teamID: String?
 
     /// Creates a user.
-    public init(id: String, name: String, realName: String, isBot: Bool = false, timeZone: String = "Europe/Berlin") {
+    public init(
+        id: String, name: String, realName: String, isBot: Bool = false, timeZone: String = "Europe/Berlin",
+        teamID: String? = nil
+    ) {
+        self.teamID = teamID
         self.id = id
         self.name = name
         self.realName = realName

@@ -25,7 +25,7 @@ extension SimulatorCore {
     /// Methods that need a bot token.
     static let botMethods: Set<String> = [
         "auth.test", "chat.postMessage", "chat.update", "chat.postEphemeral", "chat.getPermalink", "reactions.add",
-        "reactions.remove", "conversations.info", "conversations.history", "conversations.replies",
+        "reactions.remove", "conversations.info", "conversations.members", "conversations.history", "conversations.replies",
         "conversations.join", "conversations.open", "users.info", "usergroups.users.list", "views.open",
         "views.publish",
     ]
@@ -279,6 +279,7 @@ extension SimulatorCore {
         case "reactions.add": result = self.reactionsAdd(context, &state)
         case "reactions.remove": result = self.reactionsRemove(context, &state)
         case "conversations.info": result = self.conversationsInfo(context, state)
+        case "conversations.members": result = self.conversationsMembers(context, state)
         case "conversations.history": result = self.conversationsHistory(context, state)
         case "conversations.replies": result = self.conversationsReplies(context, state)
         case "conversations.join": result = self.conversationsJoin(context, &state)
@@ -604,6 +605,24 @@ extension SimulatorCore {
             let object = state.workspace.channelObject(channel)
         else { return .error("channel_not_found") }
         return .ok(["channel": .object(object)])
+    }
+
+    /// `conversations.members`: the channel's people plus the bot when it is a member, paged like Slack
+    /// (`limit`, `cursor`); private channels the bot is not in are `channel_not_found`.
+    private func conversationsMembers(_ context: APIContext, _ state: SimulatorState) -> APIResult {
+        guard let argument = context.nonEmpty("channel"), let channel = state.workspace.resolve(argument),
+            let conversation = state.workspace.conversation(channel),
+            conversation.info.botIsMember || !conversation.info.isPrivate
+        else { return .error("channel_not_found") }
+        guard let (offset, limit) = self.paging(context) else { return .error("invalid_cursor") }
+        var everyone = conversation.info.members
+        if conversation.info.botIsMember { everyone.append(self.configuration.botUserID) }
+        let page = Array(everyone.dropFirst(offset).prefix(limit))
+        let next = offset + page.count < everyone.count ? "sim-offset:\(offset + page.count)" : ""
+        return .ok([
+            "members": .array(page.map { .string($0) }),
+            "response_metadata": .object(["next_cursor": .string(next)]),
+        ])
     }
 
     /// Parses paging arguments: (offset, limit). `cap` is the simulator's own page size limit (Slack may hand out

@@ -260,7 +260,8 @@ extension SlackSimulator {
             "type": .string("block_actions"),
             "user": .object([
                 "id": .string(userID), "username": .string(userName), "name": .string(userName),
-                "team_id": .string(self.configuration.teamID),
+                "team_id": .string(
+                    self.configuration.users.first { $0.id == userID }?.teamID ?? self.configuration.teamID),
             ]),
             "api_app_id": .string(self.configuration.appID),
             "token": .string("sim-verification-token"),

@@ -227,13 +227,18 @@ extension SlackSimulator {
             var message: SimJSONObject = ["type": .string("message")]
             message.merge(fields)
             message["ts"] = .string(ts)
-            if message["team"] == nil, message["user"] != nil { message["team"] = .string(teamID) }
+            if message["team"] == nil, let user = message["user"]?.stringValue {
+                let team = self.configuration.users.first { $0.id == user }?.teamID ?? teamID
+                message["team"] = .string(team)
+                message["user_team"] = .string(team)
+            }
             state.workspace.store(channel: channel, ts: ts, key: key, object: message)
             self.core.sendMessageEvent(&state, &effects, channel: channel, message: message)
             if alsoAppMention, conversation.info.botIsMember {
                 var mention: SimJSONObject = [
                     "type": .string("app_mention"),
                     "user": message["user"] ?? .null,
+                    "user_team": message["user_team"] ?? .string(teamID),
                     "text": message["text"] ?? .string(""),
                     "ts": .string(ts),
                     "channel": .string(channel),

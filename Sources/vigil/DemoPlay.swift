@@ -233,11 +233,12 @@ struct DemoPlay: Sendable {
         return request
     }
 
-    /// Bob approves in plain words; waits for the step's result in the alert's thread and the DM's update.
+    /// Bob approves in plain words, replying in the thread of the request (a bare "ok" elsewhere decides nothing);
+    /// waits for the step's result in the alert's thread and the DM's update.
     private func approveByMessage(_ request: SimulatedMessage, alert: SimulatedMessage) async throws {
         let reply = "lgtm, go ahead"
-        output("bob, in his DM with Vigil: \(reply)")
-        _ = try simulator.postAsUser(channel: request.channel, user: Self.bob, text: reply)
+        output("bob, replying in the thread of that DM: \(reply)")
+        _ = try simulator.postAsUser(channel: request.channel, user: Self.bob, text: reply, threadTS: request.ts)
         let result = try await waitUntil("the approved step's result in the api-5xx-rate thread", method: "chat.postMessage") {
             try vigilReplies(under: alert.ts).first { text(of: $0).contains("Ran `restart-api`") }
         }

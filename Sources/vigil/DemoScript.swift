@@ -137,7 +137,7 @@ struct DemoScript: Sendable {
                     alertChannels: [DemoPlay.alerts],
                     permissions: PermissionsConfiguration(
                         ack: .everyone, resolve: .everyone, silence: .everyone,
-                        watch: Audience(userIDs: [DemoPlay.alice]), approve: .nobody
+                        watch: Audience(userIDs: [DemoPlay.alice]), approve: Audience(userIDs: [DemoPlay.bob])
                     ),
                     approvers: [DemoPlay.bob]
                 )

@@ -24,14 +24,15 @@ struct ApprovalFlowTests {
         ]
     )
 
-    /// Bob is the approver (being listed lets him approve); Alice may do everything else but approve.
+    /// Bob is the approver (DMed, and named in `permissions.approve`); Alice may do everything else but approve.
     static func run(
         limits: LimitsConfiguration = LimitsConfiguration(),
         _ body: (Harness) async throws -> Void
     ) async throws {
         try await Harness.run(
             limits: limits,
-            permissions: PermissionsConfiguration(watch: Audience(userIDs: [Harness.alice])),
+            permissions: PermissionsConfiguration(
+                watch: Audience(userIDs: [Harness.alice]), approve: Audience(userIDs: [Harness.bob])),
             approvers: [Harness.bob],
             runbooks: [cleanup],
             body
@@ -70,7 +71,7 @@ struct ApprovalFlowTests {
         #expect(harness.okCalls("conversations.open").map { $0.params["users"] } == [Harness.bob])
         #expect(directChannel.hasPrefix("D"))
         #expect(directMessage.allText.contains("Approval needed"))
-        #expect(directMessage.allText.contains("reply *approve* or *deny* here"))
+        #expect(directMessage.allText.contains("reply *approve* or *deny* in this thread"))
         let requestID = try #require(approvalButtonValue(directMessage))
         #expect(approvalButtonValue(proposal) == requestID)
         return Posted(
@@ -139,10 +140,11 @@ struct ApprovalFlowTests {
     }
 
     @Test(.timeLimit(.minutes(2)))
-    func approvalByFreeTextInTheDM() async throws {
+    func approvalByFreeTextInTheDMThread() async throws {
         try await Self.run { harness in
             let posted = try await Self.postGatedAlert(harness)
-            try harness.simulator.postAsUser(channel: posted.directChannel, user: Harness.bob, text: "yes, go ahead")
+            try harness.simulator.postAsUser(
+                channel: posted.directChannel, user: Harness.bob, text: "yes, go ahead", threadTS: posted.directMessage.ts)
 
             let result = try await Self.waitForRunResult(harness, thread: posted.alertTS)
             #expect(result.allText.contains("cleaned /tmp on db-01"))
@@ -157,14 +159,18 @@ struct ApprovalFlowTests {
     func unclearReplyIsAnsweredWithAQuestionAndDenialRunsNothing() async throws {
         try await Self.run { harness in
             let posted = try await Self.postGatedAlert(harness)
-            try harness.simulator.postAsUser(channel: posted.directChannel, user: Harness.bob, text: "hmm, maybe later?")
+            try harness.simulator.postAsUser(
+                channel: posted.directChannel, user: Harness.bob, text: "hmm, maybe later?",
+                threadTS: posted.directMessage.ts)
             let question = try await harness.waitUntil("Vigil's question in Bob's DM", method: "chat.postMessage") {
-                try harness.vigilPosts(in: posted.directChannel).dropFirst().first
+                try harness.vigilReplies(in: posted.directChannel, thread: posted.directMessage.ts)
+                    .first { $0.ts != posted.directMessage.ts }
             }
             #expect(question.allText.contains("I couldn't tell whether that's a yes or a no, so I did nothing"))
 
             let denial = try harness.simulator.postAsUser(
-                channel: posted.directChannel, user: Harness.bob, text: "no, don't run it")
+                channel: posted.directChannel, user: Harness.bob, text: "no, don't run it",
+                threadTS: posted.directMessage.ts)
             let proposal = try await Self.waitForText(
                 harness, "Denied by <@U0SIMBOB>", channel: Harness.alerts, ts: posted.proposal.ts)
             #expect(proposal.allText.contains("did not run"))
@@ -205,6 +211,61 @@ struct ApprovalFlowTests {
             }
             #expect(late.allText.contains("Expired"))
             #expect(try harness.vigilReplies(thread: posted.alertTS).allSatisfy { !$0.allText.contains("Ran `clean-tmp`") })
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func bareOkOutsideTheRequestThreadApprovesNothingAndSaysHowToApprove() async throws {
+        try await Self.run { harness in
+            let posted = try await Self.postGatedAlert(harness)
+            let ok = try harness.simulator.postAsUser(channel: posted.directChannel, user: Harness.bob, text: "ok")
+            let answer = try await harness.waitUntil("Vigil's answer to the bare ok", method: "chat.postMessage") {
+                try harness.vigilPosts(in: posted.directChannel).dropFirst().first
+            }
+            try await harness.waitUntilHandled(ok)
+            #expect(answer.allText.contains("I did nothing"))
+            #expect(answer.allText.contains("approve \(posted.requestID)"))
+            #expect(harness.okCalls("chat.update").isEmpty, "the request is still open everywhere")
+            #expect(try harness.vigilReplies(thread: posted.alertTS).allSatisfy { !$0.allText.contains("Ran `clean-tmp`") })
+            // The same "ok" as a reply in the request's thread approves.
+            try harness.simulator.postAsUser(
+                channel: posted.directChannel, user: Harness.bob, text: "ok", threadTS: posted.directMessage.ts)
+            _ = try await Self.waitForRunResult(harness, thread: posted.alertTS)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func theRequesterCannotApproveTheirOwnRequest() async throws {
+        try await Self.run { harness in
+            let posted = try await Self.postGatedAlert(harness)
+            // The alert's request is denied; Bob then re-runs the investigation, which asks again, on his behalf.
+            try harness.simulator.sendBlockActions(
+                actionID: "vigil_deny", value: posted.requestID, blockID: "vigil_approval_actions",
+                userID: Harness.bob, channelID: posted.directChannel, messageTS: posted.directMessage.ts)
+            _ = try await Self.waitForText(harness, "Denied by", channel: Harness.alerts, ts: posted.proposal.ts)
+            let investigation = try #require(try harness.vigilReplies(thread: posted.alertTS).first)
+            let incidentID = try #require(harness.incidentID(of: investigation))
+            try harness.simulator.sendBlockActions(
+                actionID: InvestigationMessage.ActionID.rerun, value: incidentID,
+                blockID: InvestigationMessage.actionsBlockID, userID: Harness.bob, channelID: Harness.alerts,
+                messageTS: investigation.ts)
+            let second = try await harness.waitUntil("the re-run's proposal", method: "chat.postMessage") {
+                try harness.vigilReplies(thread: posted.alertTS).first {
+                    $0.ts != posted.proposal.ts && $0.allText.contains("Approval needed")
+                }
+            }
+            #expect(second.allText.contains("asked for by <@U0SIMBOB>"))
+            let secondID = try #require(Self.approvalButtonValue(second))
+            try harness.simulator.sendBlockActions(
+                actionID: "vigil_approve", value: secondID, blockID: "vigil_approval_actions", userID: Harness.bob,
+                channelID: Harness.alerts, messageTS: second.ts)
+            let refusal = try await harness.waitUntil("the refusal shown to Bob", method: "chat.postEphemeral") {
+                try harness.simulator.ephemeralMessages(in: Harness.alerts).first { $0.allText.contains("You asked for this run") }
+            }
+            #expect(refusal.visibleTo == Harness.bob)
+            #expect(try harness.vigilReplies(thread: posted.alertTS).allSatisfy { !$0.allText.contains("Ran `clean-tmp`") })
+            #expect(Self.approvalButtonValue(try #require(harness.simulator.message(channel: Harness.alerts, ts: second.ts))) == secondID,
+                    "the request stays open for someone else")
         }
     }
 }

@@ -31,4 +31,8 @@ public protocol SlackMessaging: Sendable {
     func openDirectMessage(user: String) async throws -> String
     /// Answers a slash command or interaction through its `response_url`.
     func respond(responseURL: String, payload: JSONValue) async throws
+    /// Whether a channel is private (`conversations.info`'s `is_private`; unknown counts as private).
+    func channelIsPrivate(channel: String) async throws -> Bool
+    /// Who is in a channel (`conversations.members`, every page).
+    func channelMembers(channel: String) async throws -> Set<String>
 }

@@ -97,6 +97,9 @@ public struct SlackMessage: Sendable, Hashable, Decodable {
     public var blocks: [JSONValue]
     /// For `message_deleted`: the ts of the removed message.
     public var deletedTS: String?
+    /// The author's own team (`user_team`, else `team`): differs from the workspace's for people of other
+    /// organisations in shared channels (Slack Connect).
+    public var userTeam: String?
 
     /// Storage for the nested messages; an indirect box keeps `SlackMessage` a finite-size value type.
     private var nested: NestedMessages?
@@ -135,7 +138,8 @@ public struct SlackMessage: Sendable, Hashable, Decodable {
         blocks: [JSONValue] = [],
         message: SlackMessage? = nil,
         previousMessage: SlackMessage? = nil,
-        deletedTS: String? = nil
+        deletedTS: String? = nil,
+        userTeam: String? = nil
     ) {
         self.type = type
         self.subtype = subtype
@@ -156,6 +160,7 @@ public struct SlackMessage: Sendable, Hashable, Decodable {
         self.attachments = attachments
         self.blocks = blocks
         self.deletedTS = deletedTS
+        self.userTeam = userTeam
         self.nested = NestedMessages(message: message, previousMessage: previousMessage)
     }
 
@@ -183,6 +188,7 @@ public struct SlackMessage: Sendable, Hashable, Decodable {
         attachments = container.lenientArray("attachments")
         blocks = container.lenientArray("blocks")
         deletedTS = container.lenientString("deleted_ts")
+        userTeam = container.lenientString("user_team") ?? container.lenientString("team")
         nested = NestedMessages(
             message: container.lenientObject("message"),
             previousMessage: container.lenientObject("previous_message")

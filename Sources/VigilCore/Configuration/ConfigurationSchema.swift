@@ -35,6 +35,8 @@ indirect enum ConfigurationSchema: Sendable {
             "history_retention": .value,
             "catch_up_limit": .value,
             "handler_concurrency": .value,
+            "max_silence": .value,
+            "silence_pattern_min_literals": .value,
         ]),
         "runbooks": .list(runbook),
     ])
@@ -51,9 +53,10 @@ indirect enum ConfigurationSchema: Sendable {
         "alert_channels": .valueList,
         "permissions": .section([
             "ack": .valueList, "resolve": .valueList, "silence": .valueList, "rerun": .valueList, "watch": .valueList,
-            "approve": .valueList,
+            "approve": .valueList, "audit": .valueList, "other_teams": .valueList,
         ]),
         "approvers": .valueList,
+        "approvals": .section(["allow_self_approval": .value]),
         "slash_command": .value,
     ])
 

@@ -102,8 +102,12 @@ public struct DaemonConfiguration: Sendable, Hashable, CustomStringConvertible, 
             lines.append("      silence: \(permissions.silence)")
             lines.append("      watch: \(permissions.watch)")
             lines.append("      approve: \(permissions.approve)")
+            lines.append("      audit: \(permissions.audit)")
+            lines.append("      other_teams: \(permissions.otherTeams)")
             lines.append("    approvers: [\(workspace.approvers.joined(separator: ", "))]")
             lines.append("    slash_command: \(workspace.slashCommand)")
+            lines.append("    approvals:")
+            lines.append("      allow_self_approval: \(workspace.allowSelfApproval)")
         }
         lines.append("limits:")
         lines.append("  storm_threshold: \(limits.stormThreshold)")
@@ -116,6 +120,8 @@ public struct DaemonConfiguration: Sendable, Hashable, CustomStringConvertible, 
         lines.append("  history_retention: \(limits.historyRetention.configurationText)")
         lines.append("  catch_up_limit: \(limits.catchUpLimit)")
         lines.append("  handler_concurrency: \(limits.handlerConcurrency)")
+        lines.append("  max_silence: \(limits.maxSilence.configurationText)")
+        lines.append("  silence_pattern_min_literals: \(limits.silencePatternMinLiterals)")
         lines.append(runbooks.isEmpty ? "runbooks: []" : "runbooks:")
         for rule in runbooks {
             lines.append("  - name: \(rule.name)")

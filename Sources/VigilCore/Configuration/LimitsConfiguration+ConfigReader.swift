@@ -26,7 +26,11 @@ extension LimitsConfiguration {
                 "history_retention", in: day...(day * 3_650), default: defaults.historyRetention, &diagnostics),
             catchUpLimit: scope.integer("catch_up_limit", in: 0...10_000, default: defaults.catchUpLimit, &diagnostics),
             handlerConcurrency: scope.integer(
-                "handler_concurrency", in: 1...1_024, default: defaults.handlerConcurrency, &diagnostics)
+                "handler_concurrency", in: 1...1_024, default: defaults.handlerConcurrency, &diagnostics),
+            maxSilence: scope.duration(
+                "max_silence", in: (minute * 60)...(day * 90), default: defaults.maxSilence, &diagnostics),
+            silencePatternMinLiterals: scope.integer(
+                "silence_pattern_min_literals", in: 1...64, default: defaults.silencePatternMinLiterals, &diagnostics)
         )
     }
 }

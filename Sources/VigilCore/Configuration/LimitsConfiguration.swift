@@ -11,6 +11,8 @@
 /// | `history_retention` | duration | `90d` | 1d–3650d | incidents and audit entries older than this are deleted |
 /// | `catch_up_limit` | integer | 200 | 0–10000 | messages read per channel after a restart (0 = no catch-up) |
 /// | `handler_concurrency` | integer | 64 | 1–1024 | Slack events handled at once per workspace |
+/// | `max_silence` | duration | `7d` | 1h–90d | the longest silence a person can set |
+/// | `silence_pattern_min_literals` | integer | 4 | 1–64 | characters other than `*` and `?` a `/vigil silence` pattern needs |
 ///
 /// Durations are written `30s`, `15m`, `1h`, `90d` (see ``Swift/Duration/init(configurationText:)``).
 public struct LimitsConfiguration: Sendable, Hashable {
@@ -32,6 +34,10 @@ public struct LimitsConfiguration: Sendable, Hashable {
     public var catchUpLimit: Int
     /// Slack events handled at once per workspace.
     public var handlerConcurrency: Int
+    /// The longest silence a person can set.
+    public var maxSilence: Duration
+    /// Characters other than `*` and `?` that a silence pattern needs, so `*e*` cannot silence nearly everything.
+    public var silencePatternMinLiterals: Int
 
     /// Creates limits; every argument defaults to the documented default.
     ///
@@ -45,6 +51,8 @@ public struct LimitsConfiguration: Sendable, Hashable {
     ///   - historyRetention: Default 90 days.
     ///   - catchUpLimit: Default 200.
     ///   - handlerConcurrency: Default 64.
+    ///   - maxSilence: Default 7 days.
+    ///   - silencePatternMinLiterals: Default 4.
     public init(
         stormThreshold: Int = 10,
         flappingWindow: Duration = .seconds(3_600),
@@ -54,7 +62,9 @@ public struct LimitsConfiguration: Sendable, Hashable {
         probeConcurrency: Int = 4,
         historyRetention: Duration = .seconds(90 * 86_400),
         catchUpLimit: Int = 200,
-        handlerConcurrency: Int = 64
+        handlerConcurrency: Int = 64,
+        maxSilence: Duration = .seconds(7 * 86_400),
+        silencePatternMinLiterals: Int = 4
     ) {
         self.stormThreshold = stormThreshold
         self.flappingWindow = flappingWindow
@@ -65,5 +75,7 @@ public struct LimitsConfiguration: Sendable, Hashable {
         self.historyRetention = historyRetention
         self.catchUpLimit = catchUpLimit
         self.handlerConcurrency = handlerConcurrency
+        self.maxSilence = maxSilence
+        self.silencePatternMinLiterals = silencePatternMinLiterals
     }
 }

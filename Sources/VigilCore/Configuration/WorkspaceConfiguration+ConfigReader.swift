@@ -115,7 +115,8 @@ extension WorkspaceConfiguration {
                     alertChannels: draft.alertChannels,
                     permissions: draft.permissions,
                     approvers: draft.approvers,
-                    slashCommand: draft.slashCommand
+                    slashCommand: draft.slashCommand,
+                    allowSelfApproval: draft.allowSelfApproval
                 )
             )
         }
@@ -135,6 +136,7 @@ extension WorkspaceConfiguration {
         var alertChannels: [String] = []
         var permissions = PermissionsConfiguration()
         var approvers: [String] = []
+        var allowSelfApproval = false
         var slashCommand = WorkspaceConfiguration.defaultSlashCommand
 
         init(
@@ -250,8 +252,12 @@ extension WorkspaceConfiguration {
                 silence: audience("silence", default: .everyone),
                 rerun: audience("rerun", default: .everyone),
                 watch: audience("watch", default: .nobody),
-                approve: audience("approve", default: .nobody)
+                approve: audience("approve", default: .nobody),
+                audit: audience("audit", default: .nobody),
+                otherTeams: audience("other_teams", default: .nobody)
             )
+            allowSelfApproval = scope.child("approvals").boolean(
+                "allow_self_approval", default: false, &diagnostics)
 
             for (position, approver) in (scope.list("approvers") ?? []).enumerated() {
                 let approverPath = scope.path.appending("approvers").appending(position)

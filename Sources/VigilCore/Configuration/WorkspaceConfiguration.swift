@@ -12,6 +12,7 @@
 /// | `permissions` | section | see ``PermissionsConfiguration`` | who may ack, resolve, silence, watch, approve |
 /// | `approvers` | list of user IDs | `[]` | people who receive approval requests by DM |
 /// | `slash_command` | `/name` | `/vigil` | the slash command configured in the Slack app |
+/// | `approvals.allow_self_approval` | boolean | `false` | whether the person whose action asked for an approval (a re-run) may approve it themselves |
 ///
 /// Tokens are looked up in this order: `SLACK_APP_TOKEN`/`SLACK_BOT_TOKEN` (first workspace only), then
 /// `$CREDENTIALS_DIRECTORY/<credential name>`, then the `…_token_file`. The keys `app_token` and `bot_token` are
@@ -38,6 +39,8 @@ public struct WorkspaceConfiguration: Sendable, Hashable {
     public var approvers: [String]
     /// The slash command, with its leading `/`.
     public var slashCommand: String
+    /// Whether the person whose action asked for an approval may approve it themselves (default `false`).
+    public var allowSelfApproval: Bool
 
     /// The default Web API base URL.
     public static let defaultAPIURL = "https://slack.com/api/"
@@ -58,6 +61,7 @@ public struct WorkspaceConfiguration: Sendable, Hashable {
     ///   - permissions: Permissions (default ``PermissionsConfiguration/init(ack:resolve:silence:watch:approve:)``).
     ///   - approvers: Approval recipients (default none).
     ///   - slashCommand: The slash command (default `/vigil`).
+    ///   - allowSelfApproval: Whether requesters may approve their own requests (default `false`).
     public init(
         name: String,
         appToken: SecretValue,
@@ -68,7 +72,8 @@ public struct WorkspaceConfiguration: Sendable, Hashable {
         alertChannels: [String] = [],
         permissions: PermissionsConfiguration = PermissionsConfiguration(),
         approvers: [String] = [],
-        slashCommand: String = WorkspaceConfiguration.defaultSlashCommand
+        slashCommand: String = WorkspaceConfiguration.defaultSlashCommand,
+        allowSelfApproval: Bool = false
     ) {
         self.name = name
         self.appToken = appToken
@@ -80,6 +85,7 @@ public struct WorkspaceConfiguration: Sendable, Hashable {
         self.permissions = permissions
         self.approvers = approvers
         self.slashCommand = slashCommand
+        self.allowSelfApproval = allowSelfApproval
     }
 
     /// The default credential name of a token: `slack-app-token` for the first workspace, `<name>-slack-app-token`

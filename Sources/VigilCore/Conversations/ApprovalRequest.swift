@@ -63,6 +63,9 @@ public struct ApprovalRequest: Sendable, Hashable, Identifiable {
     public var state: State
     /// Where it is shown.
     public var messages: [Message]
+    /// The person whose action raised it (a re-run), who may not approve it unless the configuration allows;
+    /// `nil` when an alert raised it.
+    public var requestedBy: String?
 
     /// Creates a request value.
     public init(
@@ -75,7 +78,8 @@ public struct ApprovalRequest: Sendable, Hashable, Identifiable {
         requestedAt: Date,
         expiresAt: Date,
         state: State = .pending,
-        messages: [Message] = []
+        messages: [Message] = [],
+        requestedBy: String? = nil
     ) {
         self.id = id
         self.incidentID = incidentID
@@ -87,5 +91,6 @@ public struct ApprovalRequest: Sendable, Hashable, Identifiable {
         self.expiresAt = expiresAt
         self.state = state
         self.messages = messages
+        self.requestedBy = requestedBy
     }
 }

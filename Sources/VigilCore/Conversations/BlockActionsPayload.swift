@@ -11,6 +11,8 @@ struct BlockActionsPayload: Sendable, Hashable, Decodable {
     var type: String
     /// Who clicked.
     var userID: String
+    /// The clicker's own team (`user.team_id`); differs from the workspace's for Slack Connect guests.
+    var userTeam: String?
     /// The clicked button's `action_id`.
     var actionID: String
     /// The clicked button's `value`.
@@ -39,6 +41,7 @@ struct BlockActionsPayload: Sendable, Hashable, Decodable {
         }
         type = ((try? container.decodeIfPresent(String.self, forKey: .type)) ?? nil) ?? ""
         userID = object(.user)?["id"]?.stringValue ?? ""
+        userTeam = object(.user)?["team_id"]?.stringValue
         let action = object(.actions)?.arrayValue?.first
         actionID = action?["action_id"]?.stringValue ?? ""
         value = action?["value"]?.stringValue ?? ""

@@ -46,6 +46,8 @@ enum ConversationCommand: Sendable, Hashable {
     case unwatch(ChannelReference)
     /// The watched channels.
     case listChannels
+    /// The latest audit entries (`/vigil audit [n]`), for people allowed to read them.
+    case audit(limit: Int?)
     /// `approve [request]` / `deny [request]` typed as a command.
     case decide(ApprovalIntent, requestID: String?)
     /// Free text that is not a command (a question in a thread, a reply in a DM).

@@ -69,6 +69,11 @@ struct ConversationCommandParser: Sendable {
         case "silences", "silenced":
             guard arguments.allSatisfy({ Self.filler.contains($0.lowercased()) }) else { return nil }
             return .listSilences
+        case "audit":
+            guard context != .alertThread else { return nil }
+            if arguments.isEmpty { return .audit(limit: nil) }
+            if arguments.count == 1, let count = Self.number(arguments[0]) { return .audit(limit: Int(clamping: count)) }
+            return context == .slash ? .usage("Use `audit` or `audit <count>`, e.g. `audit 50`.") : nil
         case "channels", "watched":
             guard arguments.isEmpty || context == .slash else { return nil }
             return .listChannels

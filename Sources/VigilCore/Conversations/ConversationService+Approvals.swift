@@ -34,13 +34,15 @@ extension ConversationService {
         }
         let requestedAt = now()
         let expiresAt = requestedAt.addingTimeInterval(settings.approvalTimeout.seconds)
+        let requestedBy = rerunRequesters[incident.id]
         let entry = try await store.appendAudit(
             workspace: workspace,
             at: requestedAt,
-            actor: nil,
+            actor: requestedBy,
             action: "approval.request",
             target: "incident:\(incident.id)",
-            detail: "probe \(probe.name); expires \(HumanFormat.utc(expiresAt))",
+            detail: "probe \(probe.name); expires \(HumanFormat.utc(expiresAt))"
+                + (requestedBy.map { "; re-run by \($0)" } ?? ""),
             via: .system
         )
         let id = String(entry.id)
@@ -52,7 +54,8 @@ extension ConversationService {
             alertName: incident.name,
             probe: probe,
             requestedAt: requestedAt,
-            expiresAt: expiresAt
+            expiresAt: expiresAt,
+            requestedBy: requestedBy
         )
         approvals[id] = request
         logger.info(
@@ -62,6 +65,8 @@ extension ConversationService {
             ]
         )
 
+        approvalPostingsInFlight += 1
+        defer { finishApprovalPosting() }
         var posted: [ApprovalRequest.Message] = []
         let proposal = approvalMessage(request, recipient: nil)
         do {
@@ -135,14 +140,17 @@ extension ConversationService {
 
     // MARK: - Deciding
 
-    /// Approves or denies a request on behalf of `user`: checks they may, closes the request everywhere (thread
-    /// proposal and DMs), audits the decision, and on approval runs the probe and posts its result in the thread.
+    /// Approves or denies a request on behalf of `source.user`: checks they may (`permissions.approve`, the
+    /// request's channel, and not their own request unless ``ConversationSettings/allowSelfApproval``), closes the
+    /// request everywhere (thread proposal and DMs), audits the decision, and on approval runs the probe and posts
+    /// its result in the thread.
     func decide(
         requestID: String,
         intent: ApprovalIntent,
-        user: String,
-        via: AuditEntry.Via
+        source: ActionSource
     ) async throws -> ActionResult {
+        let user = source.user
+        let via = source.via
         guard intent != .unclear else {
             return ActionResult(reply: ConversationReply("Approve or deny?"), changed: false)
         }
@@ -155,14 +163,14 @@ extension ConversationService {
                 changed: false
             )
         }
-        if let refusal = await refusal(.approve, user: user) {
+        if let (refusal, why) = await approvalRefusal(request, intent: intent, source: source) {
             try await store.appendAudit(
                 workspace: workspace,
                 at: now(),
                 actor: user,
                 action: "approval.refused",
                 target: "approval:\(requestID)",
-                detail: "not allowed to approve; tried to \(intent.rawValue)",
+                detail: "\(why); tried to \(intent.rawValue)",
                 via: via
             )
             return ActionResult(reply: refusal, changed: false)
@@ -207,69 +215,152 @@ extension ConversationService {
         )
     }
 
-    /// `approve [id]` / `deny [id]` typed in a thread or DM.
+    /// Why `source` may not decide on `request`, with a short reason for the audit log; `nil` when they may.
+    private func approvalRefusal(
+        _ request: ApprovalRequest,
+        intent: ApprovalIntent,
+        source: ActionSource
+    ) async -> (ConversationReply, String)? {
+        if let refusal = await refusal(.approve, user: source.user) { return (refusal, "not allowed to approve") }
+        switch await access(to: request.channel, for: .approve, source: source) {
+        case .visible: break
+        case .unknown:
+            return (
+                .refusal(
+                    "I couldn't check whether you can see request `\(request.id)`'s channel (Slack didn't answer), "
+                        + "so I did nothing. Try again in a minute."
+                ), "channel membership unknown"
+            )
+        case .hidden:
+            return (
+                .refusal(
+                    "Request `\(request.id)` belongs to a channel you're not a member of, so I can't take your "
+                        + "decision. An admin can name you in `permissions.approve`."
+                ), "cannot see the channel"
+            )
+        }
+        if intent == .approve, request.requestedBy == source.user, !settings.allowSelfApproval {
+            logger.info(
+                "self-approval refused",
+                metadata: ["vigil.approval": "\(request.id)", "slack.user": "\(source.user)"]
+            )
+            return (
+                .refusal(
+                    "You asked for this run (request `\(request.id)`), so someone else has to approve it: a second "
+                        + "pair of eyes is the point of approvals. You can still deny it. (An admin can allow "
+                        + "self-approval with `approvals.allow_self_approval`.)"
+                ), "own request"
+            )
+        }
+        return nil
+    }
+
+    /// The request whose DM thread `threadTS` is, if any. When no known message has that ts while requests are
+    /// being posted, waits for the postings first: the reply may be to a DM whose ts Vigil has not been told yet.
+    private func request(inThread threadTS: String?) async -> ApprovalRequest? {
+        guard let threadTS else { return nil }
+        func known() -> ApprovalRequest? { approvals.values.first { $0.messages.contains { $0.ts == threadTS } } }
+        if let match = known() { return match }
+        while approvalPostingsInFlight > 0 {
+            await withCheckedContinuation { approvalPostingWaiters.append($0) }
+        }
+        return known()
+    }
+
+    /// Ends one request's posting; wakes the replies waiting in ``request(inThread:)`` when none is left.
+    private func finishApprovalPosting() {
+        approvalPostingsInFlight -= 1
+        guard approvalPostingsInFlight == 0 else { return }
+        let waiters = approvalPostingWaiters
+        approvalPostingWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// `approve [id]` / `deny [id]` typed in a thread or DM. Without an id it is about the request whose thread it
+    /// is in (a request's DM thread, or the alert thread it was proposed in); anywhere else it decides nothing and
+    /// asks for the id.
     func decideByCommand(
         _ intent: ApprovalIntent,
         requestID: String?,
         origin: MessageOrigin
     ) async throws -> ConversationReply {
         if let requestID {
-            return try await decide(requestID: requestID, intent: intent, user: origin.user, via: origin.via).reply
+            return try await decide(requestID: requestID, intent: intent, source: origin.source).reply
         }
-        if case .direct(let threadTS?) = origin.place,
-            let match = approvals.values.first(where: { $0.messages.contains { $0.ts == threadTS } })
-        {
-            return try await decide(requestID: match.id, intent: intent, user: origin.user, via: origin.via).reply
+        if case .direct(let threadTS) = origin.place {
+            if let match = await request(inThread: threadTS) {
+                return try await decide(requestID: match.id, intent: intent, source: origin.source).reply
+            }
+            return try await howToDecide(intent: intent, source: origin.source)
+                ?? ConversationReply("There is no probe waiting for approval.")
         }
-        var candidates = pendingApprovals
-        if let incident = origin.incident { candidates = candidates.filter { $0.incidentID == incident.id } }
+        guard let incident = origin.incident else {
+            return try await howToDecide(intent: intent, source: origin.source)
+                ?? ConversationReply("There is no probe waiting for approval.")
+        }
+        let candidates = pendingApprovals.filter { $0.incidentID == incident.id }
         switch candidates.count {
-        case 0:
-            return ConversationReply(
-                "There is no probe waiting for approval\(origin.incident == nil ? "" : " in this thread")."
-            )
-        case 1:
-            return try await decide(requestID: candidates[0].id, intent: intent, user: origin.user, via: origin.via)
-                .reply
-        default:
-            return ConversationReply(Self.whichRequest(candidates, intent: intent))
+        case 0: return ConversationReply("There is no probe waiting for approval in this thread.")
+        case 1: return try await decide(requestID: candidates[0].id, intent: intent, source: origin.source).reply
+        default: return ConversationReply(Self.whichRequest(candidates, intent: intent))
         }
     }
 
-    /// Reads a DM that is no command as an answer to a pending request, when the sender may decide on one.
+    /// Reads a DM that is no command as an answer to a request. Only a reply in the thread of a request's DM, or a
+    /// message naming a pending request's id ("ok 17"), decides; a bare "ok" or 👍 anywhere else decides nothing
+    /// and Vigil says how to approve.
     ///
-    /// - Returns: the answer, or `nil` when the message is not about an approval (no pending request the sender
-    ///   may decide on).
-    func approvalReply(_ text: String, user: String, threadTS: String?) async throws -> ConversationReply? {
-        let pending = pendingApprovals
-        guard !pending.isEmpty else { return nil }
-        // Only people who may decide are read as answering; anyone else gets the usual help.
-        guard await permission(.approve, user: user) == .allowed else { return nil }
-        var candidates = pending
-        if let threadTS, let match = approvals.values.first(where: { $0.messages.contains { $0.ts == threadTS } }) {
-            // A reply in the thread of one request's DM is about that request, even when it is closed.
-            guard match.state.isPending else {
-                return ConversationReply(Self.closedLine(match.state, probe: match.probe))
-            }
-            candidates = [match]
-        }
+    /// - Returns: the answer, or `nil` when the message is not about an approval (no pending request, the sender
+    ///   may not decide, or it reads as neither yes nor no outside a request's thread).
+    func approvalReply(_ text: String, source: ActionSource, threadTS: String?) async throws -> ConversationReply? {
+        let user = source.user
         let intent = intentDetector.detect(text)
-        switch intent {
-        case .unclear:
-            let subject =
-                candidates.count == 1
-                ? "run `\(ConversationText.probeName(candidates[0].probe))` for *\(SlackText.escaped(candidates[0].alertName, limit: 150))* (request `\(candidates[0].id)`)"
-                : "\(candidates.count) requests (\(candidates.map { "`\($0.id)`" }.joined(separator: ", ")))"
-            logger.info("approval reply unclear; asked again", metadata: ["slack.user": "\(user)"])
-            return ConversationReply(
-                "I couldn't tell whether that's a yes or a no, so I did nothing. Should I \(subject)? Reply "
-                    + "*approve* or *deny*\(candidates.count > 1 ? " with the request id, e.g. `approve \(candidates[0].id)`" : "")"
-                    + ", or use the buttons. (For anything else, `help` lists what I can do.)"
-            )
-        case .approve, .deny:
-            guard candidates.count == 1 else { return ConversationReply(Self.whichRequest(candidates, intent: intent)) }
-            return try await decide(requestID: candidates[0].id, intent: intent, user: user, via: .text).reply
+        if let match = await request(inThread: threadTS) ?? namedRequest(in: text) {
+            // Only people who may decide are read as answering; anyone else gets the usual help.
+            guard await permission(.approve, user: user) == .allowed else { return nil }
+            guard match.state.isPending else { return ConversationReply(Self.closedLine(match.state, probe: match.probe)) }
+            guard intent != .unclear else {
+                logger.info("approval reply unclear; asked again", metadata: ["slack.user": "\(user)"])
+                return ConversationReply(
+                    "I couldn't tell whether that's a yes or a no, so I did nothing. Should I run "
+                        + "`\(ConversationText.probeName(match.probe))` for *\(SlackText.escaped(match.alertName, limit: 150))* "
+                        + "(request `\(match.id)`)? Reply *approve* or *deny*, or use the buttons. (For anything else, "
+                        + "`help` lists what I can do.)"
+                )
+            }
+            var textSource = source
+            textSource.via = .text
+            return try await decide(requestID: match.id, intent: intent, source: textSource).reply
         }
+        guard intent != .unclear, await permission(.approve, user: user) == .allowed else { return nil }
+        logger.info("approval-like reply outside a request thread; nothing decided", metadata: ["slack.user": "\(user)"])
+        return try await howToDecide(intent: intent, source: source)
+    }
+
+    /// The pending request whose id `text` names as a word of its own (`ok 17`, `yes #17`), if exactly one.
+    private func namedRequest(in text: String) -> ApprovalRequest? {
+        let words = text.split { !$0.isNumber }.map(String.init)
+        let named = pendingApprovals.filter { words.contains($0.id) }
+        return named.count == 1 ? named[0] : nil
+    }
+
+    /// "I did nothing; here is how to decide" with the pending requests `source` can see, or `nil` when there are
+    /// none.
+    private func howToDecide(intent: ApprovalIntent, source: ActionSource) async throws -> ConversationReply? {
+        let pending = pendingApprovals
+        let (visible, _) = await visibleChannels(Set(pending.map(\.channel)), to: .person(source))
+        let candidates = pending.filter { visible.contains($0.channel) }
+        guard let first = candidates.first else { return nil }
+        let verb = intent == .deny ? "deny" : "approve"
+        let lines = candidates.map {
+            "• `\(verb) \($0.id)`: run `\(ConversationText.probeName($0.probe))` for "
+                + "*\(SlackText.escaped($0.alertName, limit: 150))*"
+        }
+        return ConversationReply(
+            (["I did nothing: a yes or no only counts as a reply in the thread of my request message, or with the "
+                + "request's id (e.g. `\(verb) \(first.id)`), or with the buttons. Waiting for a decision:"] + lines)
+                .joined(separator: "\n")
+        )
     }
 
     private static func whichRequest(_ candidates: [ApprovalRequest], intent: ApprovalIntent) -> String {
@@ -470,9 +561,13 @@ extension ConversationService {
         switch request.state {
         case .pending:
             var context = "Request `\(request.id)` · expires \(SlackText.date(request.expiresAt))"
+            if let requestedBy = request.requestedBy {
+                context += " · asked for by \(SlackText.user(requestedBy))'s re-run"
+                if !settings.allowSelfApproval { context += " (someone else approves)" }
+            }
             if recipient != nil {
-                context += " · reply *approve* or *deny* here, or use the buttons"
-            } else if settings.approvers.isEmpty && settings.permissions.approve.isNobody {
+                context += " · reply *approve* or *deny* in this thread, or use the buttons"
+            } else if settings.permissions.approve.isNobody {
                 context += " · nobody may approve probes here (`permissions.approve` is empty), so it will expire"
             } else if !settings.approvers.isEmpty {
                 context += " · approvers: " + settings.approvers.map(SlackText.user).joined(separator: ", ")

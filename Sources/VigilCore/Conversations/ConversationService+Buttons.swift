@@ -18,6 +18,20 @@ extension ConversationService {
     /// only; changes show in the updated message.
     func handleButton(_ payload: BlockActionsPayload) async {
         let user = payload.userID
+        let known = [
+            InvestigationMessage.ActionID.acknowledge, InvestigationMessage.ActionID.resolve,
+            InvestigationMessage.ActionID.silenceOneHour, InvestigationMessage.ActionID.rerun,
+            ApprovalActionID.approve, ApprovalActionID.deny,
+        ]
+        guard known.contains(payload.actionID) else {
+            logger.debug("click on a button Vigil does not know", metadata: ["slack.action_id": "\(payload.actionID)"])
+            return
+        }
+        let clicker = ActionSource(user: user, via: .button, team: payload.userTeam, channel: payload.channelID)
+        if let refusal = await otherTeamRefusal(clicker) {
+            await tellClicker(refusal, payload)
+            return
+        }
         do {
             switch payload.actionID {
             case InvestigationMessage.ActionID.acknowledge, InvestigationMessage.ActionID.resolve,
@@ -29,12 +43,9 @@ extension ConversationService {
                     )
                     return
                 }
-                let source = ActionSource(
-                    user: user,
-                    via: .button,
-                    messageBlocks: payload.messageBlocks,
-                    messageTS: payload.messageTS
-                )
+                var source = clicker
+                source.messageBlocks = payload.messageBlocks
+                source.messageTS = payload.messageTS
                 if !payload.messageBlocks.isEmpty { investigationBlocks[incidentID] = payload.messageBlocks }
                 let result: ActionResult =
                     switch payload.actionID {
@@ -49,7 +60,7 @@ extension ConversationService {
                 if !result.changed { await tellClicker(result.reply, payload) }
             case ApprovalActionID.approve, ApprovalActionID.deny:
                 let intent: ApprovalIntent = payload.actionID == ApprovalActionID.approve ? .approve : .deny
-                let result = try await decide(requestID: payload.value, intent: intent, user: user, via: .button)
+                let result = try await decide(requestID: payload.value, intent: intent, source: clicker)
                 if !result.changed { await tellClicker(result.reply, payload) }
             default:
                 logger.debug(

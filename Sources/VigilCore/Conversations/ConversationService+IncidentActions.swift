@@ -24,14 +24,21 @@ extension ConversationService {
         var messageBlocks: [JSONValue] = []
         /// The message the button was on (when the incident has no investigation ts on record).
         var messageTS: String? = nil
+        /// The person's own team, when the event says (differs from the workspace's for Slack Connect guests).
+        var team: String? = nil
+        /// The channel the request came from (a click's, a mention's, the slash command's); asking from an
+        /// incident's own channel shows the person can see it.
+        var channel: String? = nil
     }
 
     // MARK: - Acknowledge, resolve
 
     /// Acknowledges an incident for `source.user` (permission `ack`) and updates its investigation message.
     func acknowledge(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
-        if let refusal = await refusal(.ack, user: source.user) { return ActionResult(reply: refusal, changed: false) }
-        guard try await incident(id: incidentID) != nil else { return notFound(incidentID) }
+        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
+        if let refusal = await refusal(.ack, on: incident, source: source) {
+            return ActionResult(reply: refusal, changed: false)
+        }
         switch try await store.acknowledge(incidentID: incidentID, by: source.user, at: now()) {
         case .applied(let incident):
             try await audit(
@@ -57,10 +64,10 @@ extension ConversationService {
 
     /// Resolves an incident for `source.user` (permission `resolve`), adds ✅ to the alert and updates the message.
     func resolve(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
-        if let refusal = await refusal(.resolve, user: source.user) {
+        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
+        if let refusal = await refusal(.resolve, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
-        guard try await incident(id: incidentID) != nil else { return notFound(incidentID) }
         switch try await store.resolve(incidentID: incidentID, by: source.user, at: now()) {
         case .applied(let incident):
             try await audit(
@@ -117,13 +124,13 @@ extension ConversationService {
 
     /// Silences an incident's alert identity for `duration` (permission `silence`) and updates the message.
     func silence(incidentID: Int64, for duration: Duration, source: ActionSource) async throws -> ActionResult {
-        if let refusal = await refusal(.silence, user: source.user) {
+        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
+        if let refusal = await refusal(.silence, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
         if let problem = durationProblem(duration) {
             return ActionResult(reply: ConversationReply(problem), changed: false)
         }
-        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
         let silence = try await createSilence(
             .identity(incident.identity),
             for: duration,
@@ -148,10 +155,10 @@ extension ConversationService {
 
     /// Removes the silences on an incident's alert identity (permission `silence`).
     func unsilence(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
-        if let refusal = await refusal(.silence, user: source.user) {
+        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
+        if let refusal = await refusal(.silence, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
-        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
         let silences = try await store.activeSilences(workspace: workspace, at: now())
             .filter { $0.matcher == .identity(incident.identity) }
         guard !silences.isEmpty else {
@@ -186,22 +193,37 @@ extension ConversationService {
     func durationProblem(_ duration: Duration) -> String? {
         if duration < .seconds(60) { return "A silence lasts at least a minute, e.g. `30m`, `2h` or `1d`." }
         if duration > settings.maximumSilence {
-            return "A silence lasts at most \(HumanFormat.duration(settings.maximumSilence)); pick a shorter one."
+            return "A silence lasts at most \(HumanFormat.duration(settings.maximumSilence)) (`limits.max_silence`); "
+                + "pick a shorter one and renew it if it is still needed then."
         }
         return nil
+    }
+
+    /// Why a silence name pattern is refused, or `nil` when it is fine: it needs at least
+    /// ``ConversationSettings/silencePatternMinLiterals`` characters other than `*` and `?`, so `*e*` cannot
+    /// silence nearly everything.
+    func patternProblem(_ pattern: String) -> String? {
+        let literals = pattern.filter { $0 != "*" && $0 != "?" && !$0.isWhitespace }.count
+        guard literals < settings.silencePatternMinLiterals else { return nil }
+        return "`\(SlackText.escaped(pattern, limit: 100))` would silence too many alerts: a pattern needs at least "
+            + "\(HumanFormat.count(settings.silencePatternMinLiterals, "character")) besides `*` and `?` "
+            + "(it has \(literals)). Name the alert, e.g. `silence HighCPU* 2h`."
     }
 
     // MARK: - Re-run
 
     /// Runs an incident's investigation again through the alert monitor (permission `rerun`).
     func rerun(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
-        if let refusal = await refusal(.rerun, user: source.user) {
+        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
+        if let refusal = await refusal(.rerun, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
-        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
         // The monitor replaces the message and reports the new check results (``investigationPosted``) while it
         // re-runs, so forget the old ones first.
         let previousResults = probeResults.removeValue(forKey: incidentID)
+        // Approval requests raised by this re-run are the person's: they may not approve them themselves.
+        rerunRequesters[incidentID] = source.user
+        defer { rerunRequesters[incidentID] = nil }
         guard try await alertMonitor.rerun(incidentID: incidentID, investigationTS: source.messageTS) else {
             probeResults[incidentID] = previousResults
             return ActionResult(

@@ -22,6 +22,8 @@ extension ConversationService {
 
         /// Who wrote it.
         var user: String
+        /// Their own team, when the event says (Slack Connect guests have another than the workspace's).
+        var team: String? = nil
         /// The channel it was posted in.
         var channel: String
         /// What kind of place that is.
@@ -33,8 +35,18 @@ extension ConversationService {
             return .text
         }
 
-        /// The action source for this message's author.
-        var source: ActionSource { ActionSource(user: user, via: via) }
+        /// The action source for this message's author. A DM's channel is Vigil's with them, never an alert
+        /// channel, so only channel posts and slash commands vouch for seeing their channel.
+        var source: ActionSource { ActionSource(user: user, via: via, team: team, channel: channel) }
+
+        /// Who sees the answer: the thread's channel for replies in channels, else the person.
+        var viewer: Viewer {
+            switch place {
+            case .alertThread(let incident): .channelReaders(incident.channel)
+            case .channel: .channelReaders(channel)
+            case .direct, .slash: .person(source)
+            }
+        }
 
         /// The alert thread's incident, if any.
         var incident: Incident? {
@@ -46,11 +58,17 @@ extension ConversationService {
     // MARK: - Entry points
 
     /// Answers a mention: about the thread's incident in an alert thread, else with commands by id or a summary.
-    func handleMention(_ text: String, user: String, channel: String, ts: String, threadTS: String?) async throws {
+    func handleMention(
+        _ text: String, user: String, team: String?, channel: String, ts: String, threadTS: String?
+    ) async throws {
         if let root = threadTS,
             let incident = try await store.incident(workspace: workspace, channel: channel, rootTS: root)
         {
-            let origin = MessageOrigin(user: user, channel: channel, place: .alertThread(incident))
+            let origin = MessageOrigin(user: user, team: team, channel: channel, place: .alertThread(incident))
+            if let refusal = await otherTeamRefusal(origin.source) {
+                await deliver(refusal, to: origin)
+                return
+            }
             let command = ConversationCommandParser(context: .alertThread).parse(text)
             logger.debug(
                 "mention in an alert thread",
@@ -59,17 +77,27 @@ extension ConversationService {
             await deliver(try await execute(command, origin: origin), to: origin)
             return
         }
-        let origin = MessageOrigin(user: user, channel: channel, place: .channel(threadTS: threadTS ?? ts))
+        let origin = MessageOrigin(user: user, team: team, channel: channel, place: .channel(threadTS: threadTS ?? ts))
+        if let refusal = await otherTeamRefusal(origin.source) {
+            await deliver(refusal, to: origin)
+            return
+        }
         let command = ConversationCommandParser(context: .direct).parse(text)
         await deliver(try await execute(command, origin: origin), to: origin)
     }
 
     /// Answers a DM: an approval reply when the sender may decide on a pending request, else a command.
-    func handleDirectMessage(_ text: String, user: String, channel: String, threadTS: String?) async throws {
-        let origin = MessageOrigin(user: user, channel: channel, place: .direct(threadTS: threadTS))
+    func handleDirectMessage(
+        _ text: String, user: String, team: String?, channel: String, threadTS: String?
+    ) async throws {
+        let origin = MessageOrigin(user: user, team: team, channel: channel, place: .direct(threadTS: threadTS))
+        if let refusal = await otherTeamRefusal(origin.source) {
+            await deliver(refusal, to: origin)
+            return
+        }
         let command = ConversationCommandParser(context: .direct).parse(text)
         if case .question(let question) = command,
-            let reply = try await approvalReply(question, user: user, threadTS: threadTS)
+            let reply = try await approvalReply(question, source: origin.source, threadTS: threadTS)
         {
             await deliver(reply, to: origin)
             return
@@ -119,14 +147,16 @@ extension ConversationService {
                 return ConversationReply(ConversationText.directHelp(slashCommand: settings.slashCommand))
             }
         case .status(let id):
-            if case .slash = origin.place { return try await statusReport() }
+            if case .slash = origin.place { return try await statusReport(for: origin.source) }
             return try await onIncident(id, origin, example: "status 42") { try await self.incidentStatus($0) }
         case .alerts(let channel):
-            return try await openIncidents(in: channel?.id)
+            return try await openIncidents(in: channel?.id, viewer: origin.viewer)
         case .history(let id):
             return try await onIncident(id, origin, example: "history 42") { try await self.history(of: $0) }
         case .historyByName(let name):
-            guard let incident = try await incident(named: name) else {
+            guard let incident = try await incident(named: name),
+                await visibleIncidents([incident], to: origin.viewer).incidents.isEmpty == false
+            else {
                 return ConversationReply(
                     "I have no incident named `\(SlackText.escaped(name, limit: 150))` on record (names are matched exactly, "
                         + "without case). `alerts` lists what is open; in an alert's thread, mention me with `history`."
@@ -134,31 +164,35 @@ extension ConversationService {
             }
             return try await history(of: incident)
         case .related(let id):
-            return try await onIncident(id, origin, example: "related 42") { try await self.related(to: $0) }
+            return try await onIncident(id, origin, example: "related 42") {
+                try await self.related(to: $0, viewer: origin.viewer)
+            }
         case .rerun(let id):
-            return try await onIncident(id, origin, example: "rerun 42") {
+            return try await onIncident(id, origin, example: "rerun 42", action: .rerun) {
                 try await self.rerun(incidentID: $0.id, source: origin.source).reply
             }
         case .acknowledge(let id):
-            return try await onIncident(id, origin, example: "ack 42") {
+            return try await onIncident(id, origin, example: "ack 42", action: .ack) {
                 try await self.acknowledge(incidentID: $0.id, source: origin.source).reply
             }
         case .resolve(let id):
-            return try await onIncident(id, origin, example: "resolve 42") {
+            return try await onIncident(id, origin, example: "resolve 42", action: .resolve) {
                 try await self.resolve(incidentID: $0.id, source: origin.source).reply
             }
         case .silenceIncident(let id, let duration):
-            return try await onIncident(id, origin, example: "silence 42 2h") {
+            return try await onIncident(id, origin, example: "silence 42 2h", action: .silence) {
                 try await self.silence(incidentID: $0.id, for: duration, source: origin.source).reply
             }
         case .unsilenceIncident(let id):
-            return try await onIncident(id, origin, example: "unsilence 42") {
+            return try await onIncident(id, origin, example: "unsilence 42", action: .silence) {
                 try await self.unsilence(incidentID: $0.id, source: origin.source).reply
             }
         case .silencePattern(let pattern, let duration, let reason):
             return try await silencePattern(pattern, for: duration, reason: reason, source: origin.source)
         case .listSilences:
-            return try await listSilences()
+            return try await listSilences(viewer: origin.viewer)
+        case .audit(let limit):
+            return try await auditLog(limit: limit, source: origin.source)
         case .removeSilence(let id):
             return try await removeSilence(id: id, source: origin.source)
         case .watch(let channel):
@@ -171,7 +205,7 @@ extension ConversationService {
             return try await decideByCommand(intent, requestID: requestID, origin: origin)
         case .question(let text):
             switch origin.place {
-            case .alertThread(let incident): return try await answerQuestion(text, about: incident)
+            case .alertThread(let incident): return try await answerQuestion(text, about: incident, viewer: origin.viewer)
             case .channel, .direct, .slash: return try await notUnderstood(text, origin: origin)
             }
         case .unknown(let word):
@@ -185,26 +219,38 @@ extension ConversationService {
     }
 
     /// Runs `body` on the incident a command is about: the one named by id, else the thread's; answers "no such
-    /// incident" or "which incident?" otherwise.
+    /// incident" or "which incident?" otherwise. An incident named by id must be in a channel whose readers get the
+    /// answer (``scopeRefusal(_:for:source:)``; actions check their own permission too).
     private func onIncident(
         _ id: Int64?,
         _ origin: MessageOrigin,
         example: String,
+        action: ConversationSettings.Permissions.Action? = nil,
         _ body: (Incident) async throws -> ConversationReply
     ) async throws -> ConversationReply {
         if let id {
             guard let incident = try await incident(id: id) else {
                 return ConversationReply("I have no incident `\(id)` in this workspace.")
             }
+            if let refusal = await scopeRefusal(incident, for: action, source: origin.source) { return refusal }
+            if case .channelReaders = origin.viewer,
+                await visibleIncidents([incident], to: origin.viewer).incidents.isEmpty
+            {
+                return .refusal(
+                    "Incident `\(incident.id)` belongs to a private channel, so I won't answer about it here where "
+                        + "others read along. Ask me in a direct message or in its own thread."
+                )
+            }
             return try await body(incident)
         }
-        guard let incident = origin.incident else { return try await whichIncident(example: example) }
+        guard let incident = origin.incident else { return try await whichIncident(example: example, origin: origin) }
         return try await body(incident)
     }
 
-    /// "Which incident?" with the open ones listed.
-    private func whichIncident(example: String) async throws -> ConversationReply {
-        let open = try await store.openIncidents(workspace: workspace, channel: nil)
+    /// "Which incident?" with the open ones the asker can see listed.
+    private func whichIncident(example: String, origin: MessageOrigin) async throws -> ConversationReply {
+        let (open, unchecked) = await visibleIncidents(
+            try await store.openIncidents(workspace: workspace, channel: nil), to: origin.viewer)
         return ConversationReply(
             "Which incident? Add its id, e.g. `\(example)` (ids are in each investigation's footer).\n\n"
                 + ConversationText.incidentList(
@@ -213,13 +259,14 @@ extension ConversationService {
                     now: now(),
                     workspaceURL: settings.workspaceURL,
                     limit: 10
-                )
+                ) + Self.uncheckedNote(unchecked)
         )
     }
 
-    /// A DM or channel message that is no command: help and the open incidents.
+    /// A DM or channel message that is no command: help and the open incidents the asker can see.
     private func notUnderstood(_ text: String, origin: MessageOrigin) async throws -> ConversationReply {
-        let open = try await store.openIncidents(workspace: workspace, channel: nil)
+        let (open, unchecked) = await visibleIncidents(
+            try await store.openIncidents(workspace: workspace, channel: nil), to: origin.viewer)
         let intro: String
         if case .channel = origin.place {
             intro = "Here's where things stand. "
@@ -235,19 +282,28 @@ extension ConversationService {
                     workspaceURL: settings.workspaceURL,
                     limit: 10
                 )
+                + Self.uncheckedNote(unchecked)
                 + "\n\n" + ConversationText.directHelp(slashCommand: settings.slashCommand)
         )
     }
 
     // MARK: - Read-only answers
 
-    /// The open incidents, optionally of one channel.
-    func openIncidents(in channel: String?) async throws -> ConversationReply {
-        let open = try await store.openIncidents(workspace: workspace, channel: channel)
+    /// The open incidents `viewer` can see, optionally of one channel.
+    func openIncidents(in channel: String?, viewer: Viewer) async throws -> ConversationReply {
+        let (open, unchecked) = await visibleIncidents(
+            try await store.openIncidents(workspace: workspace, channel: channel), to: viewer)
         let title = channel.map { "Open incidents in <#\($0)>" } ?? "Open incidents"
         return ConversationReply(
             ConversationText.incidentList(open, title: title, now: now(), workspaceURL: settings.workspaceURL)
+                + Self.uncheckedNote(unchecked)
         )
+    }
+
+    /// The related alerts of `facts` in channels `viewer` can see.
+    func visibleRelated(_ facts: InvestigationFacts, viewer: Viewer) async -> [InvestigationFacts.RelatedAlert] {
+        let (visible, _) = await visibleChannels(Set(facts.related.map(\.channelID)), to: viewer)
+        return facts.related.filter { visible.contains($0.channelID) }
     }
 
     /// Where one incident stands.
@@ -272,11 +328,12 @@ extension ConversationService {
         return ConversationReply(ConversationText.history(history, incident: incident, now: now()))
     }
 
-    /// What else is alerting around an incident.
-    func related(to incident: Incident) async throws -> ConversationReply {
+    /// What else is alerting around an incident, in channels `viewer` can see.
+    func related(to incident: Incident, viewer: Viewer) async throws -> ConversationReply {
         let facts = try await alertMonitor.facts(for: incident, alert: try await alert(of: incident), runProbes: false)
+        let related = await visibleRelated(facts, viewer: viewer)
         return ConversationReply(
-            ConversationText.related(facts.related, incident: incident, workspaceURL: settings.workspaceURL, now: now())
+            ConversationText.related(related, incident: incident, workspaceURL: settings.workspaceURL, now: now())
         )
     }
 
@@ -288,10 +345,11 @@ extension ConversationService {
     // MARK: - Questions
 
     /// Answers a free-text question in an alert thread from what Vigil knows, and says what it does not know.
-    func answerQuestion(_ text: String, about incident: Incident) async throws -> ConversationReply {
+    func answerQuestion(_ text: String, about incident: Incident, viewer: Viewer) async throws -> ConversationReply {
         let intents = QuestionIntent.intents(of: text)
         let alert = try await alert(of: incident)
-        let facts = try await alertMonitor.facts(for: incident, alert: alert, runProbes: false)
+        var facts = try await alertMonitor.facts(for: incident, alert: alert, runProbes: false)
+        facts.related = await visibleRelated(facts, viewer: viewer)
         var parts: [String] = []
         for intent in intents {
             switch intent {

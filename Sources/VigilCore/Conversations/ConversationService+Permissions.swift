@@ -16,18 +16,27 @@ extension ConversationService {
         case unknown
     }
 
-    /// Decides whether `user` may do `action`: everyone, a listed user, a member of a listed user group, or (for
-    /// approvals) one of ``ConversationSettings/approvers``.
+    /// Decides whether `user` may do `action`: everyone, a listed user, or a member of a listed user group. For
+    /// approvals this is `permissions.approve` alone: `approvers` only says who is sent the requests, so buttons,
+    /// commands and text replies are all checked against the same list, groups included.
     func permission(_ action: ConversationSettings.Permissions.Action, user: String) async -> PermissionDecision {
-        let audience = settings.permissions[action]
+        await permits(settings.permissions[action], user: user)
+    }
+
+    /// Decides whether `audience` includes `user`, looking up its user groups only when needed.
+    func permits(_ audience: Audience, user: String) async -> PermissionDecision {
         if audience.everyone || audience.userIDs.contains(user) { return .allowed }
-        if action == .approve, settings.approvers.contains(user) { return .allowed }
         guard !audience.userGroupIDs.isEmpty else { return .notAllowed }
         switch await groups(of: user, among: audience.userGroupIDs) {
         case .success(let groups): return audience.permits(userID: user, userGroupIDs: groups) ? .allowed : .notAllowed
         case .failure: return .unknown
         }
     }
+
+    /// Said when a user-group lookup failed, so a permission could not be decided.
+    static let groupLookupFailedRefusal = ConversationReply.refusal(
+        "I couldn't check your user groups just now (Slack didn't answer), so I did nothing. Try again in a minute."
+    )
 
     /// Checks that `user` may do `action`.
     ///
@@ -37,20 +46,27 @@ extension ConversationService {
         case .allowed:
             return nil
         case .unknown:
-            return .refusal(
-                "I couldn't check your user groups just now (Slack didn't answer), so I did nothing. "
-                    + "Try again in a minute."
-            )
+            return Self.groupLookupFailedRefusal
         case .notAllowed:
             logger.info("refused", metadata: ["slack.user": "\(user)", "vigil.action": "\(action.rawValue)"])
-            let who =
-                settings.permissions[action].isNobody && (action != .approve || settings.approvers.isEmpty)
-                ? "Nobody is" : "You're not"
+            let who = settings.permissions[action].isNobody ? "Nobody is" : "You're not"
             return .refusal(
                 "\(who) allowed to \(action.description) here. An admin can add you (or one of your user groups) to "
                     + "`permissions.\(action.rawValue)` in Vigil's configuration."
             )
         }
+    }
+
+    /// Checks that `source` may do `action` on `incident`: the permission, then the incident's channel.
+    ///
+    /// - Returns: `nil` when allowed, else the refusal to show them.
+    func refusal(
+        _ action: ConversationSettings.Permissions.Action,
+        on incident: Incident,
+        source: ActionSource
+    ) async -> ConversationReply? {
+        if let refusal = await refusal(action, user: source.user) { return refusal }
+        return await scopeRefusal(incident, for: action, source: source)
     }
 
     private struct GroupLookupFailed: Error {}

@@ -9,7 +9,8 @@ extension ConversationService {
     /// Runs a slash command and returns its ephemeral answer (errors become a short apology, never silence).
     func answerSlashCommand(_ payload: SlashCommandPayload) async -> ConversationReply {
         let command = ConversationCommandParser(context: .slash).parse(payload.text)
-        let origin = MessageOrigin(user: payload.userID, channel: payload.channelID, place: .slash)
+        let origin = MessageOrigin(
+            user: payload.userID, team: payload.teamID, channel: payload.channelID, place: .slash)
         logger.debug(
             "slash command",
             metadata: [
@@ -17,6 +18,7 @@ extension ConversationService {
                 "slack.command": "\(payload.command)",
             ]
         )
+        if let refusal = await otherTeamRefusal(origin.source) { return refusal }
         do {
             return try await execute(command, origin: origin)
         } catch {
@@ -29,8 +31,9 @@ extension ConversationService {
 
     // MARK: - status
 
-    /// `/vigil status`: the daemon's report plus incidents, channels, silences and approvals.
-    func statusReport() async throws -> ConversationReply {
+    /// `/vigil status`: the daemon's report plus the incidents, channels and approvals `source` can see, and the
+    /// number of silences.
+    func statusReport(for source: ActionSource) async throws -> ConversationReply {
         var lines = ["*Vigil status*"]
         if let statusProvider {
             let report = await statusProvider()
@@ -57,17 +60,23 @@ extension ConversationService {
         } else {
             lines.append("• Connection details are not available here.")
         }
-        let open = try await store.openIncidents(workspace: workspace, channel: nil)
+        let viewer = Viewer.person(source)
+        let (open, unchecked) = await visibleIncidents(
+            try await store.openIncidents(workspace: workspace, channel: nil), to: viewer)
         let acknowledged = open.filter { $0.status == .acknowledged }.count
         lines.append("• Open incidents: \(open.count) (\(acknowledged) acknowledged)")
         let channels = try await store.watchedChannels(workspace: workspace)
-        lines.append(
-            "• Watching \(HumanFormat.count(channels.count, "channel")): "
-                + (channels.isEmpty ? "none" : channels.map { "<#\($0.channel)>" }.joined(separator: ", "))
-        )
+        let (visible, _) = await visibleChannels(Set(channels.map(\.channel)), to: viewer)
+        let shown = channels.filter { visible.contains($0.channel) }
+        var watching = shown.isEmpty ? "none" : shown.map { "<#\($0.channel)>" }.joined(separator: ", ")
+        if shown.count < channels.count {
+            watching += " (and \(channels.count - shown.count) you can't see)"
+        }
+        lines.append("• Watching \(HumanFormat.count(channels.count, "channel")): \(watching)")
         let silences = try await store.activeSilences(workspace: workspace, at: now())
         lines.append("• Active silences: \(silences.count)")
-        lines.append("• Approvals waiting: \(pendingApprovals.count)")
+        let (waiting, _) = await visibleChannels(Set(pendingApprovals.map(\.channel)), to: viewer)
+        lines.append("• Approvals waiting: \(pendingApprovals.filter { waiting.contains($0.channel) }.count)")
         if !open.isEmpty {
             lines.append("")
             lines.append(
@@ -80,6 +89,8 @@ extension ConversationService {
                 )
             )
         }
+        let note = Self.uncheckedNote(unchecked)
+        if !note.isEmpty { lines.append(note.trimmed()) }
         return ConversationReply(lines.joined(separator: "\n"))
     }
 
@@ -95,12 +106,14 @@ extension ConversationService {
         -> ConversationReply
     {
         if let refusal = await refusal(.silence, user: source.user) { return refusal }
-        if let problem = durationProblem(duration) { return ConversationReply(problem) }
         let trimmed = pattern.trimmed()
-        guard !trimmed.isEmpty, trimmed.contains(where: { $0 != "*" && $0 != "?" }) else {
-            return ConversationReply(
-                "That pattern would silence every alert; name the alert, e.g. `silence HighCPU* 2h`."
+        let problems = [patternProblem(trimmed), durationProblem(duration)].compactMap { $0 }
+        guard problems.isEmpty else {
+            logger.info(
+                "silence refused",
+                metadata: ["slack.user": "\(source.user)", "vigil.silence.pattern": "\(trimmed)"]
             )
+            return .refusal("I set no silence. " + problems.joined(separator: " "))
         }
         let matcher = Silence.Matcher.nameGlob(trimmed)
         let silence = try await createSilence(
@@ -121,26 +134,78 @@ extension ConversationService {
         )
     }
 
-    /// `/vigil silences`.
-    func listSilences() async throws -> ConversationReply {
-        let silences = try await store.activeSilences(workspace: workspace, at: now())
-        guard !silences.isEmpty else { return ConversationReply("No active silences.") }
+    /// `/vigil silences`: every active silence with who set it; a silence on one alert only when `viewer` can see a
+    /// channel that alert fired in (name-pattern silences apply everywhere and are always listed).
+    func listSilences(viewer: Viewer) async throws -> ConversationReply {
+        var silences: [Silence] = []
+        var hidden = 0
+        for silence in try await store.activeSilences(workspace: workspace, at: now()) {
+            guard case .identity(let identity) = silence.matcher else {
+                silences.append(silence)
+                continue
+            }
+            let channels = try await store.channels(ofIdentity: identity, workspace: workspace)
+            let visible = channels.isEmpty ? [] : await visibleChannels(channels, to: viewer).visible
+            if channels.isEmpty || !visible.isEmpty {
+                silences.append(silence)
+            } else {
+                hidden += 1
+            }
+        }
+        let note = hidden == 0 ? "" : "\n_\(HumanFormat.count(hidden, "silence")) on alerts of channels you can't see not shown._"
+        guard !silences.isEmpty else { return ConversationReply("No active silences." + note) }
         let lines =
             ["*Active silences* (\(silences.count)):"]
             + silences.prefix(30).map { ConversationText.silenceLine($0, now: now()) }
         return ConversationReply(
-            lines.joined(separator: "\n") + (silences.count > 30 ? "\n… and \(silences.count - 30) more" : "")
+            lines.joined(separator: "\n") + (silences.count > 30 ? "\n… and \(silences.count - 30) more" : "") + note
         )
     }
 
-    /// `/vigil unsilence <id>` (permission `silence`).
+    /// `/vigil unsilence <id>` (permission `silence`); a silence on one alert also needs seeing a channel that alert
+    /// fired in (or being named in `permissions.silence`).
     func removeSilence(id: Int64, source: ActionSource) async throws -> ConversationReply {
         if let refusal = await refusal(.silence, user: source.user) { return refusal }
+        if let silence = try await store.activeSilences(workspace: workspace, at: now()).first(where: { $0.id == id }),
+            case .identity(let identity) = silence.matcher
+        {
+            let channels = try await store.channels(ofIdentity: identity, workspace: workspace)
+            var visible = channels.isEmpty
+            for channel in channels.sorted() where !visible {
+                visible = await access(to: channel, for: .silence, source: source) == .visible
+            }
+            guard visible else {
+                return .refusal(
+                    "Silence `\(id)` is on an alert of a channel you're not a member of, so I left it. Ask someone in "
+                        + "that channel, or ask an admin to name you in `permissions.silence`."
+                )
+            }
+        }
         guard try await store.removeSilence(workspace: workspace, id: id) else {
             return ConversationReply("There is no silence `\(id)`; `silences` lists the active ones.")
         }
-        try await audit(source, action: "silence.remove", target: "silence:\(id)", detail: "")
+        try await audit(source, action: "silence.remove", target: "silence:\(id)", detail: "by id")
         return ConversationReply("🔔 Silence `\(id)` lifted; matching alerts are investigated again.")
+    }
+
+    // MARK: - Audit
+
+    /// `/vigil audit [n]` (permission `audit`): the latest `n` (default 20, at most 50) audit entries: who
+    /// approved, denied, acknowledged, resolved, silenced, re-ran and watched what, when and how.
+    func auditLog(limit: Int?, source: ActionSource) async throws -> ConversationReply {
+        if let refusal = await refusal(.audit, user: source.user) { return refusal }
+        let count = min(max(limit ?? 20, 1), 50)
+        let entries = try await store.recentAudit(workspace: workspace, limit: count)
+        try await audit(source, action: "audit.read", target: "audit", detail: "\(entries.count) entries")
+        guard !entries.isEmpty else { return ConversationReply("The audit log is empty.") }
+        let lines = entries.map { entry -> String in
+            let who = entry.actor.map(SlackText.user) ?? "Vigil"
+            var line = "• \(SlackText.date(entry.at)) \(who) `\(entry.action)` \(SlackText.escaped(entry.target, limit: 60))"
+            let detail = InvestigationMessage.oneLine(entry.detail)
+            if !detail.isEmpty { line += " — \(SlackText.escaped(detail, limit: 160))" }
+            return line + " (\(entry.via.rawValue))"
+        }
+        return ConversationReply((["*Audit log*, latest \(entries.count), newest first:"] + lines).joined(separator: "\n"))
     }
 
     // MARK: - Watched channels

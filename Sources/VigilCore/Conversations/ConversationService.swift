@@ -14,9 +14,10 @@ import Logging
 ///   answered from what Vigil knows, saying plainly what it does not know. Elsewhere, the open incidents and help.
 ///   A post arriving both as `message` and `app_mention` is answered once (the store's `mention` gate).
 /// * **Direct messages**: the same commands naming an incident id (`ack 42`), plus `alerts`; replies to approval
-///   requests in plain words ("yes, go ahead", "don't") read by ``ApprovalIntentDetector``.
+///   requests in plain words ("yes, go ahead", "don't") read by ``ApprovalIntentDetector`` — only in the thread of
+///   the request's DM or naming its id.
 /// * **Slash command**: `help`, `status`, `alerts`, `watch`/`unwatch`/`channels`, `silence`/`silences`/`unsilence`,
-///   `history`; answers are ephemeral and go into the ack when ready within
+///   `history`, `audit`; answers are ephemeral and go into the ack when ready within
 ///   ``ConversationSettings/slashReplyBudget``, else through `response_url`. Unknown subcommands get help.
 /// * **Buttons**: Acknowledge, Resolve, Silence 1h, Re-run; the investigation message is updated to show who did
 ///   what and when, and every action is audited.
@@ -24,8 +25,10 @@ import Logging
 ///   approver; the first decision (button or text, by someone allowed) closes it everywhere and, on approval, runs
 ///   the probe and posts its result in the thread. Requests expire after ``ConversationSettings/approvalTimeout``.
 ///
-/// Permissions are checked for every action (``ConversationSettings/Permissions``); refusals say what is missing
-/// and are shown only to the person who asked wherever Slack allows it. Every change goes to the audit log with how
+/// Permissions are checked for every action (``ConversationSettings/Permissions``), and so is the incident's channel:
+/// acting on or reading an incident needs being able to see its channel, lists show only such incidents, and people
+/// of other teams need `permissions.other_teams` (see `ConversationService+ChannelScope.swift`). Refusals say what
+/// is missing and are shown only to the person who asked wherever Slack allows it. Every change goes to the audit log with how
 /// it arrived (button, text, command).
 ///
 /// Time comes from the injected `now` only; nothing here sleeps.
@@ -63,6 +66,15 @@ public actor ConversationService: ConversationHandling {
     var userGroupCache: [String: (members: Set<String>, fetchedAt: Date)] = [:]
     /// Probe results Vigil knows per incident (approved runs, and whatever ``noteProbeResults(_:incidentID:)`` got).
     var probeResults: [Int64: [ProbeResult]] = [:]
+    /// Channels' privacy and members for channel-scoped permissions (bounded, expiring).
+    var channelFactsCache: [String: ChannelFacts] = [:]
+    /// Approval requests whose messages are being posted now: a reply in a DM thread Vigil does not know yet may be
+    /// about one of them (the reply can arrive before `chat.postMessage` has answered with the DM's ts).
+    var approvalPostingsInFlight = 0
+    /// Replies waiting for ``approvalPostingsInFlight`` to reach zero.
+    var approvalPostingWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Who asked for the re-run of each incident being re-run now: approval requests it raises are theirs.
+    var rerunRequesters: [Int64: String] = [:]
     /// The last blocks seen of each incident's investigation message (from button payloads and Vigil's own
     /// updates), so an update can keep its *Checks* section.
     var investigationBlocks: [Int64: [JSONValue]] = [:]
@@ -138,9 +150,11 @@ public actor ConversationService: ConversationHandling {
             }
             let command = strippingLeadingMention(text)
             if isDirect {
-                try await handleDirectMessage(command, user: user, channel: channel, threadTS: message.threadTS)
+                try await handleDirectMessage(
+                    command, user: user, team: message.userTeam, channel: channel, threadTS: message.threadTS)
             } else {
-                try await handleMention(command, user: user, channel: channel, ts: ts, threadTS: message.threadTS)
+                try await handleMention(
+                    command, user: user, team: message.userTeam, channel: channel, ts: ts, threadTS: message.threadTS)
             }
         } catch {
             logger.error(
@@ -200,14 +214,15 @@ public actor ConversationService: ConversationHandling {
     // MARK: - Other public API
 
     /// Applies new settings (a configuration reload): permissions, approvers, the slash command's name and time
-    /// budgets count from the next message on. Requests already pending keep their expiry; cached user-group
-    /// members are dropped, so a changed group is read again. The workspace URL from `auth.test` is kept when the
+    /// budgets count from the next message on. Requests already pending keep their expiry; cached user-group and
+    /// channel members are dropped, so a changed group or channel is read again. The workspace URL from `auth.test` is kept when the
     /// new settings have none.
     public func apply(_ newSettings: ConversationSettings) {
         var newSettings = newSettings
         if newSettings.workspaceURL == nil { newSettings.workspaceURL = settings.workspaceURL }
         settings = newSettings
         userGroupCache = [:]
+        channelFactsCache = [:]
     }
 
     /// Remembers probe results of an incident's latest investigation, so questions ("what do the checks say?")

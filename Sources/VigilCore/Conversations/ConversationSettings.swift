@@ -12,8 +12,8 @@ public struct ConversationSettings: Sendable, Hashable {
     public var slashCommand: String
     /// Who may do what.
     public var permissions: Permissions
-    /// User ids (`U…`/`W…`) who receive approval requests by direct message. They may decide on requests even when
-    /// ``Permissions/approve`` does not list them (the configuration requires them to be listed anyway).
+    /// User ids (`U…`/`W…`) who receive approval requests by direct message. Being listed here does not let anyone
+    /// decide: only ``Permissions/approve`` (user groups included) does, for buttons, commands and text alike.
     public var approvers: [String]
     /// How long an approval request stays open (default 30 minutes).
     public var approvalTimeout: Duration
@@ -22,8 +22,15 @@ public struct ConversationSettings: Sendable, Hashable {
     public var slashReplyBudget: Duration
     /// How long user-group memberships are cached (default 5 minutes); `usergroups.users.list` is rate limited.
     public var userGroupCacheTTL: Duration
-    /// The longest silence a person can set (default 30 days).
+    /// The longest silence a person can set (default 7 days, `limits.max_silence`).
     public var maximumSilence: Duration
+    /// Characters other than `*` and `?` a silence pattern needs (default 4, `limits.silence_pattern_min_literals`).
+    public var silencePatternMinLiterals: Int
+    /// Whether the person whose action asked for an approval may approve it (default `false`,
+    /// `approvals.allow_self_approval`).
+    public var allowSelfApproval: Bool
+    /// How long a channel's privacy and members are cached for channel-scoped permissions (default 60 s).
+    public var channelAccessCacheTTL: Duration
     /// `https://<workspace>.slack.com` for thread links, from `auth.test`; `nil` uses `https://slack.com` links.
     public var workspaceURL: String?
 
@@ -37,6 +44,9 @@ public struct ConversationSettings: Sendable, Hashable {
     ///   - slashReplyBudget: How long a slash command reply may take to go into the ack.
     ///   - userGroupCacheTTL: How long user-group memberships are cached.
     ///   - maximumSilence: The longest silence.
+    ///   - silencePatternMinLiterals: Literal characters a silence pattern needs.
+    ///   - allowSelfApproval: Whether requesters may approve their own requests.
+    ///   - channelAccessCacheTTL: How long channel members are cached.
     ///   - workspaceURL: The workspace URL for links.
     public init(
         slashCommand: String = "/vigil",
@@ -45,7 +55,10 @@ public struct ConversationSettings: Sendable, Hashable {
         approvalTimeout: Duration = .seconds(30 * 60),
         slashReplyBudget: Duration = .seconds(2),
         userGroupCacheTTL: Duration = .seconds(5 * 60),
-        maximumSilence: Duration = .seconds(30 * 86_400),
+        maximumSilence: Duration = .seconds(7 * 86_400),
+        silencePatternMinLiterals: Int = 4,
+        allowSelfApproval: Bool = false,
+        channelAccessCacheTTL: Duration = .seconds(60),
         workspaceURL: String? = nil
     ) {
         self.slashCommand = slashCommand
@@ -55,6 +68,9 @@ public struct ConversationSettings: Sendable, Hashable {
         self.slashReplyBudget = slashReplyBudget
         self.userGroupCacheTTL = userGroupCacheTTL
         self.maximumSilence = maximumSilence
+        self.silencePatternMinLiterals = silencePatternMinLiterals
+        self.allowSelfApproval = allowSelfApproval
+        self.channelAccessCacheTTL = channelAccessCacheTTL
         self.workspaceURL = workspaceURL
     }
 }

@@ -31,7 +31,8 @@ enum ConversationText {
         • `status 42` · `history 42` · `related 42` · `rerun 42`
         • `ack 42` · `resolve 42` · `silence 42 2h` · `unsilence 42`
         • `silences` · `channels`
-        • `approve 17` / `deny 17` — decide on a probe waiting for approval (or just reply yes/no to my request)
+        • `approve 17` / `deny 17` — decide on a probe waiting for approval (or reply yes/no in the thread of my \
+        request)
         In an alert thread, mention me and skip the id. `\(slashCommand) help` lists the slash command.
         """
     }
@@ -45,7 +46,7 @@ enum ConversationText {
         • `\(command) watch #channel` · `unwatch #channel` · `channels` — which channels I read alerts in
         • `\(command) silence <alert name or pattern> <duration> [reason]` — e.g. `silence HighCPU* 2h deploy`
         • `\(command) silences` · `unsilence <id>`
-        • `\(command) history <alert name>`
+        • `\(command) history <alert name>` · `audit [count]` — recent approvals and actions (if you may read them)
         In an alert thread, mention me for `ack`, `resolve`, `rerun`, questions and more.
         """
     }

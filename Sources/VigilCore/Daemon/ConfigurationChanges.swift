@@ -3,7 +3,8 @@
 ///
 /// Applied in place: `log_level`, per workspace `alert_channels`, `permissions`, `approvers` and `slash_command`,
 /// `runbooks`, and the `limits` the pipeline reads per alert (`storm_threshold`, `flapping_window`,
-/// `flapping_threshold`, `related_window`, `approval_timeout`, `catch_up_limit`). Needs a restart: the list of
+/// `flapping_threshold`, `related_window`, `approval_timeout`, `catch_up_limit`, `max_silence`,
+/// `silence_pattern_min_literals`) and per workspace `approvals`. Needs a restart: the list of
 /// workspaces (names, order), their tokens and `api_url`, `connections`, `state_dir`, `ca_file`, `metrics`,
 /// `limits.handler_concurrency`, `limits.probe_concurrency` and `limits.history_retention`.
 public struct ConfigurationChanges: Sendable, Equatable {
@@ -35,6 +36,8 @@ public struct ConfigurationChanges: Sendable, Equatable {
         note("limits.related_window", \.limits.relatedWindow, live: true)
         note("limits.approval_timeout", \.limits.approvalTimeout, live: true)
         note("limits.catch_up_limit", \.limits.catchUpLimit, live: true)
+        note("limits.max_silence", \.limits.maxSilence, live: true)
+        note("limits.silence_pattern_min_literals", \.limits.silencePatternMinLiterals, live: true)
         note("limits.handler_concurrency", \.limits.handlerConcurrency, live: false)
         note("limits.probe_concurrency", \.limits.probeConcurrency, live: false)
         note("limits.history_retention", \.limits.historyRetention, live: false)
@@ -50,6 +53,7 @@ public struct ConfigurationChanges: Sendable, Equatable {
                 if before.permissions != after.permissions { applied.append("\(prefix).permissions") }
                 if before.approvers != after.approvers { applied.append("\(prefix).approvers") }
                 if before.slashCommand != after.slashCommand { applied.append("\(prefix).slash_command") }
+                if before.allowSelfApproval != after.allowSelfApproval { applied.append("\(prefix).approvals") }
             }
         }
         self.applied = applied

@@ -207,7 +207,10 @@ public struct VigilApplication: Sendable {
                 slashCommand: workspace.slashCommand,
                 permissions: workspace.permissions,
                 approvers: workspace.approvers,
-                approvalTimeout: configuration.limits.approvalTimeout
+                approvalTimeout: configuration.limits.approvalTimeout,
+                maximumSilence: configuration.limits.maxSilence,
+                silencePatternMinLiterals: configuration.limits.silencePatternMinLiterals,
+                allowSelfApproval: workspace.allowSelfApproval
             ),
             tokenCheckInterval: tokenCheckInterval
         )

@@ -136,6 +136,19 @@ extension SQLiteVigilStore {
     }
 
     /// Implements the ``VigilStore`` requirement of the same name.
+    public func channels(ofIdentity identity: String, workspace: String) async throws -> Set<String> {
+        try await writer.read { db in
+            Set(
+                try String.fetchAll(
+                    db,
+                    sql: "SELECT DISTINCT channel FROM incidents WHERE workspace = ? AND identity = ?",
+                    arguments: [workspace, identity]
+                )
+            )
+        }
+    }
+
+    /// Implements the ``VigilStore`` requirement of the same name.
     public func transitions(incidentID: Int64) async throws -> [IncidentTransition] {
         try await writer.read { db in
             try Row.fetchAll(

@@ -155,6 +155,10 @@ public protocol VigilStore: Sendable {
     /// one, else the one seen last. `nil` when no incident ever had that name (or its rows were pruned).
     func latestIncident(workspace: String, named name: String) async throws -> Incident?
 
+    /// The channels in which incidents of the alert identity `identity` were opened (for scoping what a silence on
+    /// it reveals); empty when none is on record.
+    func channels(ofIdentity identity: String, workspace: String) async throws -> Set<String>
+
     /// The status changes of an incident, oldest first.
     func transitions(incidentID: Int64) async throws -> [IncidentTransition]
 

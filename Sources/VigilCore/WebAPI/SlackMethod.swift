@@ -52,10 +52,12 @@ public struct SlackMethod: Sendable, Hashable, CustomStringConvertible {
     /// | `conversations.history` | catch-up after a reconnect or restart |
     /// | `conversations.join` | `/vigil watch`, and posting to a public channel Vigil is not in |
     /// | `conversations.open` | approval requests sent as direct messages |
-    /// | `conversations.info` | `vigil check`: is the bot a member of every alert channel |
+    /// | `conversations.info` | `vigil check`: is the bot a member of every alert channel; is an incident's channel private |
+    /// | `conversations.members` | who is in a private alert channel (channel-scoped permissions, cached briefly) |
     public static let calledByVigil: [SlackMethod] = [
         .authTest, .appsConnectionsOpen, .chatPostMessage, .chatUpdate, .chatPostEphemeral, .reactionsAdd,
         .conversationsHistory, .conversationsReplies, .conversationsJoin, .conversationsOpen, .conversationsInfo,
+        .conversationsMembers,
     ]
 
     public var description: String { name }
@@ -69,6 +71,7 @@ public struct SlackMethod: Sendable, Hashable, CustomStringConvertible {
     public static let reactionsAdd = SlackMethod(name: "reactions.add", tier: .tier3, encoding: .json, isIdempotent: true, scopes: ["reactions:write"])
     public static let reactionsRemove = SlackMethod(name: "reactions.remove", tier: .tier2, encoding: .json, isIdempotent: true, scopes: ["reactions:write"])
     public static let conversationsInfo = SlackMethod(name: "conversations.info", tier: .tier3, encoding: .form, isIdempotent: true, scopes: ["channels:read", "groups:read"])
+    public static let conversationsMembers = SlackMethod(name: "conversations.members", tier: .tier4, encoding: .form, isIdempotent: true, scopes: ["channels:read", "groups:read"])
     public static let conversationsHistory = SlackMethod(name: "conversations.history", tier: .tier3, encoding: .form, isIdempotent: true, scopes: ["channels:history", "groups:history"])
     public static let conversationsReplies = SlackMethod(name: "conversations.replies", tier: .tier3, encoding: .form, isIdempotent: true, scopes: ["channels:history", "groups:history"])
     public static let conversationsJoin = SlackMethod(name: "conversations.join", tier: .tier3, encoding: .json, isIdempotent: true, scopes: ["channels:join"])

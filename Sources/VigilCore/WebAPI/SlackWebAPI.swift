@@ -215,6 +215,26 @@ public actor SlackWebAPI {
         return body["channel"] ?? .null
     }
 
+    /// `conversations.members`, every page: the user ids (`U…`/`W…`) in a conversation, the bot included.
+    ///
+    /// - Parameters:
+    ///   - channel: The conversation id.
+    ///   - maximumPages: Pages of 1000 read at most (a channel bigger than that is cut off, logged by the caller).
+    /// - Returns: The members.
+    public func conversationMembers(channel: String, maximumPages: Int = 20) async throws -> Set<String> {
+        var members: Set<String> = []
+        var cursor: String?
+        for _ in 0..<max(1, maximumPages) {
+            var arguments: [String: JSONValue] = ["channel": .string(channel), "limit": .number(1000)]
+            if let cursor { arguments["cursor"] = .string(cursor) }
+            let (body, _) = try await call(.conversationsMembers, arguments: arguments, priority: .investigation)
+            members.formUnion((body["members"]?.arrayValue ?? []).compactMap(\.stringValue))
+            guard let next = body["response_metadata"]?["next_cursor"]?.stringValue, !next.isEmpty else { break }
+            cursor = next
+        }
+        return members
+    }
+
     /// `conversations.history`, oldest first within the page: messages after `oldest` (exclusive).
     /// - Parameter includeAllMetadata: ask for each message's metadata (`include_all_metadata`).
     public func conversationHistory(channel: String, oldest: String?, limit: Int, cursor: String? = nil,
@@ -583,5 +603,14 @@ extension SlackWebAPI: SlackMessaging {
 
     public nonisolated func respond(responseURL: String, payload: JSONValue) async throws {
         try await respond(toResponseURL: responseURL, payload: payload)
+    }
+
+    public nonisolated func channelIsPrivate(channel: String) async throws -> Bool {
+        let info = try await conversationInfo(channel: channel)
+        return info["is_private"]?.boolValue ?? true
+    }
+
+    public nonisolated func channelMembers(channel: String) async throws -> Set<String> {
+        try await conversationMembers(channel: channel)
     }
 }

@@ -6,9 +6,10 @@ import Testing
 struct ApprovalTests {
     typealias F = ConversationFixtures
 
-    /// Bob and Carol are approvers; Bob is also in `permissions.approve`.
+    /// Bob and Carol are approvers, and both are in `permissions.approve` (the only list decisions are checked
+    /// against).
     static let settings = ConversationSettings(
-        permissions: .init(approve: Audience(userIDs: [F.bob])),
+        permissions: .init(approve: Audience(userIDs: [F.bob, F.carol])),
         approvers: [F.bob, F.carol],
         approvalTimeout: .seconds(30 * 60)
     )
@@ -63,7 +64,7 @@ struct ApprovalTests {
             #expect(actions == ["vigil_approve", "vigil_deny"])
             #expect(post.blocks?.last?["elements"]?.arrayValue?.first?["value"] == .string(request.id))
         }
-        #expect(posts[1].blocks?.allText.contains("reply *approve* or *deny* here") == true)
+        #expect(posts[1].blocks?.allText.contains("reply *approve* or *deny* in this thread") == true)
         #expect(request.state == .pending)
         #expect(request.expiresAt == F.t0.addingTimeInterval(1800))
         #expect(request.messages.map(\.recipient) == [nil, F.bob, F.carol])
@@ -117,10 +118,16 @@ struct ApprovalTests {
         #expect(await h.service.pendingApprovals.isEmpty)
     }
 
-    @Test func approvalByFreeTextInADM() async throws {
+    /// The `ts` of `user`'s DM of `request` (replies in its thread are answers to it).
+    private func dmThread(_ request: ApprovalRequest, _ user: String) throws -> String {
+        try #require(request.messages.first { $0.recipient == user }).ts
+    }
+
+    @Test func approvalByFreeTextInTheRequestsDMThread() async throws {
         let (h, incident, request) = try await setUp()
         await h.service.handleMessage(
-            h.directMessage("yes, go ahead", user: F.carol, channel: "D0CAROL"),
+            h.directMessage(
+                "yes, go ahead", user: F.carol, channel: "D0CAROL", threadTS: try dmThread(request, F.carol)),
             isMention: false
         )
         let closed = try #require(await h.service.approval(id: request.id))
@@ -142,7 +149,10 @@ struct ApprovalTests {
     @Test func denialByFreeText() async throws {
         let (h, _, request) = try await setUp()
         let postsBefore = h.slack.posts.count
-        await h.service.handleMessage(h.directMessage("no, don't", user: F.bob, channel: F.bobDM), isMention: false)
+        await h.service.handleMessage(
+            h.directMessage("no, don't", user: F.bob, channel: F.bobDM, threadTS: try dmThread(request, F.bob)),
+            isMention: false
+        )
         #expect(await h.service.approval(id: request.id)?.state == .denied(by: F.bob, at: F.t0, via: .text))
         #expect(h.slack.updates.count == 3)
         #expect(
@@ -163,7 +173,7 @@ struct ApprovalTests {
     @Test func unclearReplyAsksAndDecidesNothing() async throws {
         let (h, _, request) = try await setUp()
         await h.service.handleMessage(
-            h.directMessage("hmm, maybe later", user: F.bob, channel: F.bobDM),
+            h.directMessage("hmm, maybe later", user: F.bob, channel: F.bobDM, threadTS: try dmThread(request, F.bob)),
             isMention: false
         )
         #expect(await h.service.approval(id: request.id)?.state == .pending)
@@ -174,14 +184,16 @@ struct ApprovalTests {
         #expect(h.slack.updates.isEmpty)
     }
 
-    @Test func severalPendingRequestsAskWhichOne() async throws {
+    @Test func severalPendingRequestsAreDecidedOnlyInTheirThreadOrById() async throws {
         let (h, incident, first) = try await setUp()
         let second = try await h.service.requestApproval(
             incident: incident,
             probe: .command(name: "flush-cache", executable: "/bin/echo", timeout: .seconds(5), requiresApproval: true)
         )
         await h.service.handleMessage(h.directMessage("yes", user: F.bob, channel: F.bobDM), isMention: false)
-        #expect(h.slack.posts.last?.text.contains("which one?") == true)
+        #expect(h.slack.posts.last?.text.contains("I did nothing") == true)
+        #expect(h.slack.posts.last?.text.contains("approve \(first.id)") == true)
+        #expect(h.slack.posts.last?.text.contains("approve \(second.id)") == true)
         #expect(await h.service.pendingApprovals.count == 2)
         // A reply in the thread of one request's DM is about that request.
         let dm = try #require(second.messages.first { $0.recipient == F.bob })
@@ -322,7 +334,7 @@ struct ApprovalTests {
         let incident = try await h.openIncident()
         let first = try await h.service.requestApproval(incident: incident, probe: Self.probe)
         await h.service.handleMessage(
-            h.directMessage("deny", user: F.bob, channel: F.bobDM, ts: "1700000601.000100"),
+            h.directMessage("deny", user: F.bob, channel: F.bobDM, ts: "1700000601.000100", threadTS: try dmThread(first, F.bob)),
             isMention: false
         )
         #expect(await h.service.approval(id: first.id)?.state.isPending == false)

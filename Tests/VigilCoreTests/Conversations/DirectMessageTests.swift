@@ -103,6 +103,7 @@ struct DirectMessageTests {
         let event = try Samples.member(try Samples.json("slack/events_api_payload_message_im.json"), "event")
         var members = try #require(event.objectValue)
         members["text"] = .string("help")
+        members["team"] = .string(F.workspace)  // the sample's workspace is the one under test
         await h.service.handleMessage(try Samples.message(.object(members)), isMention: false)
         let post = try #require(h.slack.posts.first)
         #expect(post.channel == "D0442US94JD")

@@ -239,6 +239,9 @@ struct MentionTests {
         members["channel"] = .string(F.alertChannel)
         members["thread_ts"] = .string(incident.rootTS)
         members["text"] = .string("<@\(F.vigilUser)> who acked this?")
+        // The sample's author is of the sample's team; here that team is the workspace (another team's people are
+        // refused unless `permissions.other_teams` lists them).
+        members["user_team"] = .string(F.workspace)
         let message = try Samples.message(.object(members))
         await h.service.handleMessage(message, isMention: true)
         let post = try #require(h.slack.posts.first)

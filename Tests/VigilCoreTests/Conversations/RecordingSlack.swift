@@ -52,6 +52,10 @@ final class RecordingSlack: SlackMessaging {
         var threads: [String: [JSONValue]] = [:]
         var history: [JSONValue] = []
         var threadsRead: [String] = []
+        /// Private channels and their members; every other channel is public.
+        var privateChannels: [String: Set<String>] = [:]
+        var memberLookups = 0
+        var failMemberLookups = false
     }
 
     private let state = Mutex(State())
@@ -109,6 +113,37 @@ final class RecordingSlack: SlackMessaging {
         calls.compactMap {
             if case .react(_, _, let name) = $0 { return name }
             return nil
+        }
+    }
+
+    /// Makes `channel` private with these members (`conversations.info` / `conversations.members`).
+    func makePrivate(_ channel: String, members: Set<String>) {
+        state.withLock { $0.privateChannels[channel] = members }
+    }
+
+    /// Makes channel privacy and member lookups throw.
+    func failMemberLookups() { state.withLock { $0.failMemberLookups = true } }
+
+    /// How many times privacy or members were looked up.
+    var memberLookups: Int { state.withLock { $0.memberLookups } }
+
+    struct LookupFailure: Error, CustomStringConvertible {
+        var description: String { "ratelimited" }
+    }
+
+    func channelIsPrivate(channel: String) async throws -> Bool {
+        try state.withLock { state in
+            state.memberLookups += 1
+            if state.failMemberLookups { throw LookupFailure() }
+            return state.privateChannels[channel] != nil
+        }
+    }
+
+    func channelMembers(channel: String) async throws -> Set<String> {
+        try state.withLock { state in
+            state.memberLookups += 1
+            if state.failMemberLookups { throw LookupFailure() }
+            return state.privateChannels[channel] ?? []
         }
     }
 
