@@ -36,6 +36,7 @@ indirect enum ConfigurationSchema: Sendable {
             "catch_up_limit": .value,
             "handler_concurrency": .value,
         ]),
+        "probes": .section(["allowed_hosts": .valueList]),
         "runbooks": .list(runbook),
     ])
 
@@ -64,7 +65,7 @@ indirect enum ConfigurationSchema: Sendable {
         "probes": .list(
             .section([
                 "name": .value, "command": .valueList, "http": .value, "timeout": .value, "output_limit": .value,
-                "requires_approval": .value,
+                "requires_approval": .value, "allowed_hosts": .valueList,
             ])
         ),
     ])

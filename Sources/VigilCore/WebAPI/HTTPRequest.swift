@@ -33,6 +33,11 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Duration
     /// Longest time for the whole exchange, connection included.
     public var timeout: Duration
+    /// Where the request may connect, or `nil` for Vigil's own calls (Slack). When set, every address the
+    /// transport is about to connect to is checked after DNS resolution and a refused one is never connected to;
+    /// the request uses no proxy (a proxy would connect on its behalf, unchecked) and a fresh connection that is
+    /// closed afterwards (a pooled one was opened for another request and never checked against this policy).
+    public var destinationPolicy: ProbeDestinationPolicy?
 
     /// Creates a request.
     ///

@@ -19,7 +19,7 @@ actor GatedHTTPClient: ProbeHTTPClient {
         self.responses = responses
     }
 
-    func get(url: String, timeout: Duration) async throws -> (status: Int, body: [UInt8]) {
+    func get(url: String, timeout: Duration, destinations: ProbeDestinationPolicy) async throws -> (status: Int, body: [UInt8]) {
         urls.append(url)
         inFlight += 1
         maxInFlight = max(maxInFlight, inFlight)
@@ -38,7 +38,7 @@ actor GatedHTTPClient: ProbeHTTPClient {
 
 /// A fake HTTP boundary that never answers until cancelled.
 struct HangingHTTPClient: ProbeHTTPClient {
-    func get(url: String, timeout: Duration) async throws -> (status: Int, body: [UInt8]) {
+    func get(url: String, timeout: Duration, destinations: ProbeDestinationPolicy) async throws -> (status: Int, body: [UInt8]) {
         try await Task.sleep(for: .seconds(3_600))
         return (200, [])
     }
@@ -50,7 +50,7 @@ struct RefusingHTTPClient: ProbeHTTPClient {
         var description: String { "connection refused" }
     }
 
-    func get(url: String, timeout: Duration) async throws -> (status: Int, body: [UInt8]) {
+    func get(url: String, timeout: Duration, destinations: ProbeDestinationPolicy) async throws -> (status: Int, body: [UInt8]) {
         throw Refused()
     }
 }
