@@ -46,7 +46,7 @@ public struct URLTemplate: Sendable, Hashable, ExpressibleByStringLiteral, Custo
     /// - Throws: ``URLTemplateError`` for an invalid placeholder, a placeholder in the scheme, user info, host or
     ///   port, or a URL without a host.
     public func requestHost() throws(URLTemplateError) -> String {
-        _ = try parse()
+        try validate()
         guard let schemeEnd = template.firstRange(of: "://") else { throw .noHost }
         let scheme = template[..<schemeEnd.lowerBound]
         if let placeholder = Self.firstPlaceholder(in: scheme) { throw .placeholderInAuthority(placeholder, part: "scheme") }

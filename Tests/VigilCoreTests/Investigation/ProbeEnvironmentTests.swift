@@ -34,7 +34,9 @@ struct ProbeEnvironmentTests {
         #expect(environment.variables["VIGIL_LABEL_HOSTNAME"] == nil)
         #expect(environment.notes.count == 3, "\(environment.notes)")
         #expect(environment.notes.contains { $0.hasPrefix("VIGIL_ALERT_HOST left out: the alert's value ") })
-        #expect(!environment.notes.joined().contains(host), "the note never repeats the hostile value")
+        if host.count > 3 {
+            #expect(!environment.notes.joined().contains(host), "the note never repeats the hostile value")
+        }
     }
 
     @Test("service-like values allow unit, namespace and AWS names but never a leading dash or shell text")
