@@ -69,6 +69,41 @@ static inline CURLcode ccurl_easy_setopt_ssl_ctx_function(CURL * _Nonnull handle
     return curl_easy_setopt(handle, CURLOPT_SSL_CTX_FUNCTION, fn);
 }
 
+/* ---- Probe destinations (CURLOPT_OPENSOCKETFUNCTION) ---------------------------------------------------------- */
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <string.h>
+
+static inline CURLcode ccurl_easy_setopt_opensocket_function(CURL * _Nonnull handle,
+                                                             curl_opensocket_callback _Nullable fn) {
+    return curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, fn);
+}
+
+/*
+ * Copies the IP address libcurl is about to connect to into `bytes` (room for 16) in network order. Returns 4 for
+ * IPv4, 16 for IPv6, 0 for any other family (which the caller refuses). `address->addr` is followed by the rest of
+ * a sockaddr_in6 in libcurl's storage, so it is read through the family's own struct here rather than in Swift.
+ */
+static inline int ccurl_sockaddr_ip(const struct curl_sockaddr * _Nonnull address, unsigned char * _Nonnull bytes) {
+    if (address->family == AF_INET && address->addrlen >= sizeof(struct sockaddr_in)) {
+        const struct sockaddr_in *v4 = (const struct sockaddr_in *)&address->addr;
+        memcpy(bytes, &v4->sin_addr, 4);
+        return 4;
+    }
+    if (address->family == AF_INET6 && address->addrlen >= sizeof(struct sockaddr_in6)) {
+        const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)&address->addr;
+        memcpy(bytes, &v6->sin6_addr, 16);
+        return 16;
+    }
+    return 0;
+}
+
+/* Opens the socket libcurl would have opened for `address` (close-on-exec, so no probe child inherits it). */
+static inline curl_socket_t ccurl_open_socket(const struct curl_sockaddr * _Nonnull address) {
+    return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
 /* ---- curl_easy_getinfo --------------------------------------------------------------------------------------- */
 
 static inline CURLcode ccurl_easy_getinfo_long(CURL * _Nonnull handle, CURLINFO info, long * _Nonnull value) {

@@ -29,6 +29,10 @@
  * all of which see the per-session data before lws frees it.
  */
 #define _GNU_SOURCE
+#if defined(__linux__)
+#include <sys/xattr.h>
+#endif
+#include <errno.h>
 #include "CSlackSocket.h"
 
 #include <libwebsockets.h>
@@ -696,6 +700,18 @@ static int css_dir_has_hash_links(const char *dir) {
     }
     closedir(d);
     return found;
+}
+
+long css_file_access_acl(int fd, void *buffer, size_t size) {
+#if defined(__linux__)
+    ssize_t count = fgetxattr(fd, "system.posix_acl_access", buffer, size);
+    if (count >= 0) return (long)count;
+    if (errno == ENODATA || errno == ENOTSUP) return 0;
+    return -1;
+#else
+    (void)fd; (void)buffer; (void)size;
+    return 0;
+#endif
 }
 
 int css_system_trust_directory(char *dir, size_t dir_len) {

@@ -262,6 +262,15 @@ void css_set_log_sink(css_log_fn _Nullable fn, int verbose);
 int css_system_trust_directory(char *_Nonnull dir, size_t dir_len);
 
 /**
+ * Reads the POSIX access ACL of the open file `fd` (the raw `system.posix_acl_access`
+ * extended attribute, as Linux stores it) into `buffer`. Returns the number of bytes, 0
+ * when the file has no ACL or the file system keeps none, or -1 with errno set on another
+ * error. Used to check that a token file is readable by the service user only (Swift's
+ * Glibc module does not export <sys/xattr.h>).
+ */
+long css_file_access_acl(int fd, void *_Nonnull buffer, size_t size);
+
+/**
  * Caps the C allocator's arenas at `count` unless $MALLOC_ARENA_MAX is set. Call before any
  * thread starts: glibc otherwise gives each allocating thread an arena of its own (up to
  * 8 per core), each keeping partly used pages. Returns 1 when the cap was set, 0 when the

@@ -38,6 +38,7 @@ indirect enum ConfigurationSchema: Sendable {
             "max_silence": .value,
             "silence_pattern_min_literals": .value,
         ]),
+        "probes": .section(["allowed_hosts": .valueList]),
         "runbooks": .list(runbook),
     ])
 
@@ -67,7 +68,7 @@ indirect enum ConfigurationSchema: Sendable {
         "probes": .list(
             .section([
                 "name": .value, "command": .valueList, "http": .value, "timeout": .value, "output_limit": .value,
-                "requires_approval": .value,
+                "requires_approval": .value, "allowed_hosts": .valueList,
             ])
         ),
     ])

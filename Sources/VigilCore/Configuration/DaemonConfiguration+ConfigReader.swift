@@ -144,7 +144,8 @@ extension DaemonConfiguration {
         let workspaces = await WorkspaceConfiguration.readAll(
             scope, environment: environment, environmentLayer: environmentLayer, &diagnostics)
         let limits = LimitsConfiguration(scope.child("limits"), &diagnostics)
-        let runbooks = readRunbooks(scope, &diagnostics)
+        let globalAllowedHosts = ProbeConfiguration.allowedHosts(scope.child("probes"), &diagnostics)
+        let runbooks = readRunbooks(scope, globalAllowedHosts: globalAllowedHosts, &diagnostics)
 
         guard diagnostics.errors.isEmpty else { throw ConfigurationErrors(diagnostics.errors) }
         return DaemonConfiguration(
@@ -191,6 +192,7 @@ extension DaemonConfiguration {
     /// Reads every runbook rule and checks names across rules.
     private static func readRunbooks(
         _ scope: ConfigurationScope,
+        globalAllowedHosts: [AllowedHost]?,
         _ diagnostics: inout ConfigurationDiagnostics
     ) -> [RunbookRuleConfiguration] {
         var rules: [RunbookRuleConfiguration] = []
@@ -198,7 +200,8 @@ extension DaemonConfiguration {
         var probesByName: [String: (path: String, probe: ProbeConfiguration)] = [:]
         for index in scope.itemIndices("runbooks") {
             let ruleScope = scope.child("runbooks").child(index)
-            guard let rule = RunbookRuleConfiguration(ruleScope, &diagnostics) else { continue }
+            guard let rule = RunbookRuleConfiguration(ruleScope, globalAllowedHosts: globalAllowedHosts, &diagnostics)
+            else { continue }
             if let first = ruleNames[rule.name] {
                 diagnostics.report(
                     ruleScope.name("name"),

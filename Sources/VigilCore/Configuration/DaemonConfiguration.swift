@@ -17,6 +17,7 @@ import Logging
 /// | `metrics` | section | none | `VIGIL_METRICS_LISTEN` (for `metrics.listen`) | see ``MetricsConfiguration`` |
 /// | `workspaces` | list | one workspace from the environment | – | see ``WorkspaceConfiguration`` |
 /// | `limits` | section | defaults | – | see ``LimitsConfiguration`` |
+/// | `probes` | section | none | – | `allowed_hosts`: where every HTTP probe may connect (see ``ProbeConfiguration``) |
 /// | `runbooks` | list | `[]` | – | see ``RunbookRuleConfiguration`` and ``ProbeConfiguration`` |
 ///
 /// `description` and `debugDescription` are safe to log: tokens print as `<redacted>`.
@@ -157,6 +158,14 @@ public struct DaemonConfiguration: Sendable, Hashable, CustomStringConvertible, 
                 lines.append("        timeout: \(probe.timeout.configurationText)")
                 lines.append("        output_limit: \(probe.outputLimit)")
                 lines.append("        requires_approval: \(probe.requiresApproval)")
+                // The effective lists: the probe's own (or the global one), and the global one it must also pass.
+                let lists = probe.destinations.allowedHostLists.map { list in
+                    "[" + list.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+                }
+                if let own = lists.last {
+                    let also = lists.count > 1 ? "  # and probes.allowed_hosts: \(lists[0])" : ""
+                    lines.append("        allowed_hosts: \(own)\(also)")
+                }
             }
         }
         return lines.joined(separator: "\n")

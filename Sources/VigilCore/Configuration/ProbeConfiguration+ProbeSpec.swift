@@ -12,7 +12,9 @@ extension ProbeConfiguration {
                 requiresApproval: requiresApproval
             )
         case .http(let urlTemplate):
-            .http(name: name, urlTemplate: URLTemplate(urlTemplate), timeout: timeout, outputLimitBytes: outputLimit)
+            .http(
+                name: name, urlTemplate: URLTemplate(urlTemplate), timeout: timeout, outputLimitBytes: outputLimit,
+                destinations: destinations)
         }
     }
 }

@@ -4,8 +4,12 @@ extension RunbookRuleConfiguration {
     ///
     /// - Parameters:
     ///   - scope: The `runbooks[n]` scope.
+    ///   - globalAllowedHosts: The top-level `probes.allowed_hosts`, when configured.
     ///   - diagnostics: Where problems go.
-    init?(_ scope: ConfigurationScope, _ diagnostics: inout ConfigurationDiagnostics) {
+    init?(
+        _ scope: ConfigurationScope, globalAllowedHosts: [AllowedHost]? = nil,
+        _ diagnostics: inout ConfigurationDiagnostics
+    ) {
         let name = scope.requiredText("name", what: "a short name for the rule, used in logs and errors", &diagnostics)
 
         let matchScope = scope.child("match")
@@ -61,7 +65,8 @@ extension RunbookRuleConfiguration {
         var probes: [ProbeConfiguration] = []
         for index in scope.itemIndices("probes") {
             let probeScope = scope.child("probes").child(index)
-            guard let probe = ProbeConfiguration(probeScope, &diagnostics) else { continue }
+            guard let probe = ProbeConfiguration(probeScope, globalAllowedHosts: globalAllowedHosts, &diagnostics)
+            else { continue }
             if probes.contains(where: { $0.name == probe.name }) {
                 diagnostics.report(
                     probeScope.name("name"),

@@ -316,17 +316,23 @@ extension WorkspaceConfiguration {
             let tokenKey = ConfigKey(scope.path.keyComponents + ["\(kind.rawValue)_token"])
             if let value = secrets.string(forKey: tokenKey, isSecret: true) {
                 text = value
-                source = .named(
-                    index == 0 && environment[environmentName] != nil ? environmentName : "credential \(credentialName)"
-                )
-            } else if let file = tokenFile[kind] {
-                source = .file(scope.path.appending("\(kind.rawValue)_token_file"))
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    diagnostics.report(
-                        source, "cannot read \(file); check that it exists and the vigil user may read it")
+                let fromEnvironment = index == 0 && environment[environmentName] != nil
+                source = .named(fromEnvironment ? environmentName : "credential \(credentialName)")
+                // A credential is a file like any token file: refused when others may read it (see TokenFile).
+                if !fromEnvironment, let directory = environment["CREDENTIALS_DIRECTORY"],
+                    let problem = TokenFile.problem(at: directory + "/" + credentialName)
+                {
+                    diagnostics.report(source, problem.description)
                     return nil
                 }
-                text = String(decoding: data, as: UTF8.self)
+            } else if let file = tokenFile[kind] {
+                source = .file(scope.path.appending("\(kind.rawValue)_token_file"))
+                switch TokenFile.read(file) {
+                case .success(let contents): text = contents
+                case .failure(let problem):
+                    diagnostics.report(source, problem.description)
+                    return nil
+                }
             } else {
                 // Without a valid name the default credential name is unknown; the name's own error says what to fix.
                 guard hasValidName else { return nil }

@@ -51,7 +51,8 @@ public struct CommandProbeRunner: Sendable {
     }
 
     /// Runs a ``ProbeSpec/command(name:executable:arguments:timeout:outputLimitBytes:requiresApproval:)`` probe
-    /// about `alert`, with ``ProbeEnvironment/variables(for:)`` as its environment. Approval is not checked here.
+    /// about `alert`, with the sanitised ``ProbeEnvironment`` as its environment; the values sanitising left out
+    /// are named in the result's ``ProbeResult/notes``. Approval is not checked here.
     ///
     /// - Parameters:
     ///   - probe: The probe; an HTTP probe yields ``ProbeOutcome/couldNotStart(reason:)``.
@@ -63,15 +64,24 @@ public struct CommandProbeRunner: Sendable {
         guard case .command(let name, let executable, let arguments, let timeout, let limit, _) = probe else {
             return ProbeResult(name: probe.name, outcome: .couldNotStart(reason: "not a command probe"))
         }
-        return try await run(
+        let environment = ProbeEnvironment(alert: alert)
+        if !environment.notes.isEmpty {
+            logger.notice(
+                "alert values left out of a probe's environment",
+                metadata: ["slack.probe": "\(name)", "slack.probe.notes": "\(environment.notes.joined(separator: "; "))"]
+            )
+        }
+        var result = try await run(
             name: name,
             executable: executable,
             arguments: arguments,
-            environment: ProbeEnvironment.variables(for: alert),
+            environment: environment.variables,
             timeout: timeout,
             outputLimitBytes: limit,
             logger: logger
         )
+        result.notes += environment.notes
+        return result
     }
 
     /// Runs `executable` with `arguments` and exactly `environment`, and reports how it ended.

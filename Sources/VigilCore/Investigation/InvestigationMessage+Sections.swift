@@ -254,8 +254,14 @@ extension InvestigationMessage {
         var outputBudget = max(0, options.maxTotalOutputCharacters)
         for result in results.prefix(sections) {
             var text = checkLine(result)
+            // Notes (alert values left out of a command's environment) come first: they explain the output.
+            for note in result.notes.prefix(3) {
+                text += "\n_⚠️ \(SlackText.escaped(oneLine(note), limit: 200))_"
+            }
             if outputBudget > 0, !result.output.isEmpty {
-                let perProbe = min(max(0, options.maxOutputCharacters), outputBudget, SlackText.Limit.sectionText - 400)
+                let perProbe = min(
+                    max(0, options.maxOutputCharacters), outputBudget,
+                    SlackText.Limit.sectionText - 400 - SlackText.length(text))
                 if perProbe > 40,
                     let block = SlackText.codeBlock(
                         result.output,

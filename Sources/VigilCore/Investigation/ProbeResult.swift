@@ -11,6 +11,9 @@ public struct ProbeResult: Sendable, Hashable {
     public var output: String
     /// Bytes of output that were produced but dropped because of the output limit.
     public var truncatedBytes: Int
+    /// Things the reader of the result should know, shown under it: for a command probe, the alert values left out
+    /// of its environment by sanitising (see ``ProbeEnvironment``).
+    public var notes: [String]
 
     /// Creates a probe result.
     ///
@@ -20,13 +23,16 @@ public struct ProbeResult: Sendable, Hashable {
     ///   - duration: How long it ran.
     ///   - output: The kept output.
     ///   - truncatedBytes: Dropped output bytes.
+    ///   - notes: Notes shown under the result (default none).
     public init(
         name: String,
         outcome: ProbeOutcome,
         duration: Duration = .zero,
         output: String = "",
-        truncatedBytes: Int = 0
+        truncatedBytes: Int = 0,
+        notes: [String] = []
     ) {
+        self.notes = notes
         self.name = name
         self.outcome = outcome
         self.duration = duration

@@ -2,7 +2,9 @@
 ///
 /// Alert fields never reach a command through its `arguments`: a command probe sees them only as environment
 /// variables (see ``ProbeEnvironment``), so a hostile alert name cannot inject shell syntax or extra arguments.
-/// HTTP probes substitute alert fields into their URL template percent-encoded (see ``URLTemplate``).
+/// HTTP probes substitute alert fields into their URL template percent-encoded (see ``URLTemplate``), and only into
+/// its path, query and fragment: the server they reach is fixed by configuration and checked against a
+/// ``ProbeDestinationPolicy`` before and while connecting.
 public enum ProbeSpec: Sendable, Hashable {
     /// Run an executable directly (no shell) with fixed arguments.
     ///
@@ -25,19 +27,21 @@ public enum ProbeSpec: Sendable, Hashable {
     /// - `urlTemplate`: the URL, with `{{…}}` placeholders filled from the alert (percent-encoded).
     /// - `expectStatus`: statuses that count as success; `nil` means any HTTP response counts (reachability).
     /// - `outputLimitBytes`: how much of the response body is kept.
+    /// - `destinations`: where the request may connect (`allowed_hosts`; link-local and metadata addresses never).
     case http(
         name: String,
         urlTemplate: URLTemplate,
         timeout: Duration,
         expectStatus: ClosedRange<Int>? = 200...299,
-        outputLimitBytes: Int = 16_384
+        outputLimitBytes: Int = 16_384,
+        destinations: ProbeDestinationPolicy = ProbeDestinationPolicy()
     )
 
     /// The probe's name.
     public var name: String {
         switch self {
         case .command(let name, _, _, _, _, _): name
-        case .http(let name, _, _, _, _): name
+        case .http(let name, _, _, _, _, _): name
         }
     }
 
@@ -45,7 +49,7 @@ public enum ProbeSpec: Sendable, Hashable {
     public var timeout: Duration {
         switch self {
         case .command(_, _, _, let timeout, _, _): timeout
-        case .http(_, _, let timeout, _, _): timeout
+        case .http(_, _, let timeout, _, _, _): timeout
         }
     }
 

@@ -83,13 +83,14 @@ public struct RunbookRule: Sendable, Hashable {
         return true
     }
 
-    /// Checks every link template and probe URL template of the rule, for configuration load.
+    /// Checks every link template and probe URL template of the rule, for configuration load; a probe's URL must
+    /// also have a literal scheme, host and port (``URLTemplate/requestHost()``).
     ///
     /// - Throws: ``URLTemplateError`` for the first invalid template.
     public func validate() throws(URLTemplateError) {
         for link in links { try link.urlTemplate.validate() }
         for probe in probes {
-            if case .http(_, let urlTemplate, _, _, _) = probe { try urlTemplate.validate() }
+            if case .http(_, let urlTemplate, _, _, _, _) = probe { _ = try urlTemplate.requestHost() }
         }
     }
 }

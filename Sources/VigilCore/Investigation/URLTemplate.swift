@@ -37,6 +37,55 @@ public struct URLTemplate: Sendable, Hashable, ExpressibleByStringLiteral, Custo
         }
     }
 
+    /// Checks that the template can only ever address one server, and returns that server's host: the scheme, the
+    /// user info, the host and the port must be literal text, so placeholders fill only the path, query and
+    /// fragment. Used for HTTP probes, whose URL Vigil itself fetches; links, which only people follow, may put
+    /// placeholders anywhere.
+    ///
+    /// - Returns: The literal host, lower-cased, without brackets (`metrics.example.com`, `10.0.0.5`, `::1`).
+    /// - Throws: ``URLTemplateError`` for an invalid placeholder, a placeholder in the scheme, user info, host or
+    ///   port, or a URL without a host.
+    public func requestHost() throws(URLTemplateError) -> String {
+        try validate()
+        guard let schemeEnd = template.firstRange(of: "://") else { throw .noHost }
+        let scheme = template[..<schemeEnd.lowerBound]
+        if let placeholder = Self.firstPlaceholder(in: scheme) { throw .placeholderInAuthority(placeholder, part: "scheme") }
+        let afterScheme = template[schemeEnd.upperBound...]
+        let authority = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        var hostAndPort = authority
+        if let at = authority.lastIndex(of: "@") {
+            let userInfo = authority[..<at]
+            if let placeholder = Self.firstPlaceholder(in: userInfo) {
+                throw .placeholderInAuthority(placeholder, part: "user info")
+            }
+            hostAndPort = authority[authority.index(after: at)...]
+        }
+        var host = hostAndPort
+        var port: Substring = ""
+        if hostAndPort.hasPrefix("["), let close = hostAndPort.firstIndex(of: "]") {
+            host = hostAndPort[hostAndPort.index(after: hostAndPort.startIndex)..<close]
+            port = hostAndPort[hostAndPort.index(after: close)...]
+        } else if let colon = hostAndPort.lastIndex(of: ":") {
+            host = hostAndPort[..<colon]
+            port = hostAndPort[colon...]
+        }
+        if let placeholder = Self.firstPlaceholder(in: host) { throw .placeholderInAuthority(placeholder, part: "host") }
+        if let placeholder = Self.firstPlaceholder(in: port) { throw .placeholderInAuthority(placeholder, part: "port") }
+        if let placeholder = Self.firstPlaceholder(in: authority) {
+            throw .placeholderInAuthority(placeholder, part: "host")
+        }
+        guard !host.isEmpty else { throw .noHost }
+        return host.lowercased()
+    }
+
+    /// The first `{{…}}` in `text` (up to its `}}`, or the rest of the text when unterminated).
+    private static func firstPlaceholder(in text: Substring) -> String? {
+        guard let open = text.firstRange(of: "{{") else { return nil }
+        let rest = text[open.lowerBound...]
+        if let close = rest.firstRange(of: "}}") { return String(rest[..<close.upperBound]) }
+        return String(rest.prefix(40))
+    }
+
     /// Fills the placeholders from `alert`.
     ///
     /// - Parameter alert: The alert whose fields are substituted.

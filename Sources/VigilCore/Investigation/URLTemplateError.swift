@@ -4,6 +4,8 @@ public struct URLTemplateError: Error, Sendable, Hashable, CustomStringConvertib
         case unknownPlaceholder(String)
         case unterminatedPlaceholder(String)
         case missingValue(String)
+        case placeholderInAuthority(String, part: String)
+        case noHost
     }
 
     private let code: Code
@@ -21,6 +23,15 @@ public struct URLTemplateError: Error, Sendable, Hashable, CustomStringConvertib
     /// The alert has no (or an empty) value for this placeholder, so the URL is not produced.
     public static func missingValue(_ placeholder: String) -> Self { Self(.missingValue(placeholder)) }
 
+    /// A placeholder fills the scheme, user info, host or port of a URL Vigil fetches itself (an HTTP probe): an
+    /// alert could then choose which server Vigil connects to. Write that part literally.
+    public static func placeholderInAuthority(_ placeholder: String, part: String) -> Self {
+        Self(.placeholderInAuthority(placeholder, part: part))
+    }
+
+    /// The URL has no `scheme://host` part.
+    public static let noHost = Self(.noHost)
+
     /// A readable explanation.
     public var description: String {
         switch code {
@@ -30,6 +41,14 @@ public struct URLTemplateError: Error, Sendable, Hashable, CustomStringConvertib
             "unterminated placeholder in URL template near \"\(excerpt)\" (close it with }})"
         case .missingValue(let placeholder):
             "the alert has no value for \(placeholder)"
+        case .placeholderInAuthority(let placeholder, let part):
+            "\(placeholder) is in the \(part) of the URL: an HTTP probe's scheme, host and port must be written "
+                + "literally, so an alert cannot choose which server Vigil fetches (for example a cloud metadata "
+                + "address); placeholders may fill only the path, query and fragment. Write the host out (one probe "
+                + "per host, or one server that takes the host as a query parameter), or use a command probe that "
+                + "checks $VIGIL_ALERT_HOST against your inventory"
+        case .noHost:
+            "the URL has no scheme://host part; write an absolute http:// or https:// URL"
         }
     }
 }

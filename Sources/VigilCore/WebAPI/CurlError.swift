@@ -24,6 +24,7 @@ public struct CurlError: Error, HTTPTransportFailure, Equatable, CustomStringCon
         case invalidRequest
         case setupFailed
         case shutDown
+        case destinationRefused
         case other
     }
 
@@ -90,6 +91,9 @@ public struct CurlError: Error, HTTPTransportFailure, Equatable, CustomStringCon
     /// The driver was shut down before or during the transfer. Delivery is certain-not only for transfers that
     /// had not started.
     public static let shutDown = CurlError(code: .shutDown, requestCertainlyNotDelivered: false)
+    /// A probe request's destination was refused by its ``ProbeDestinationPolicy`` (a link-local or metadata
+    /// address, or one outside `allowed_hosts`) before any connection was made. Not delivered.
+    public static let destinationRefused = CurlError(code: .destinationRefused, requestCertainlyNotDelivered: true)
     /// Any other libcurl failure. Ambiguous unless nothing was sent.
     public static let other = CurlError(code: .other, requestCertainlyNotDelivered: false)
 
@@ -108,6 +112,7 @@ public struct CurlError: Error, HTTPTransportFailure, Equatable, CustomStringCon
         case .invalidRequest: "the request URL is invalid; check SLACK_API_URL"
         case .setupFailed: "libcurl could not set up the transfer; see the detail"
         case .shutDown: "the HTTP driver is shutting down"
+        case .destinationRefused: "the probe may not connect there; see allowed_hosts in docs/configuration.md"
         case .other: "see the detail"
         }
     }

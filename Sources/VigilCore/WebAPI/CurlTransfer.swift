@@ -56,6 +56,11 @@ final class CurlTransfer: @unchecked Sendable {
     }()
     private let debugLogger: Logger?
     private var released = false
+    /// Where a probe request may connect (`nil` for Vigil's own calls) and the URL's host it is judged for.
+    private let destinationPolicy: ProbeDestinationPolicy?
+    private let destinationHost: String
+    /// Why the last address libcurl wanted to connect to was refused; set on the curl-multi thread only.
+    private var destinationRefusal: String?
 
     private init(
         easy: UnsafeMutableRawPointer,
@@ -71,6 +76,8 @@ final class CurlTransfer: @unchecked Sendable {
         self.maxResponseBytes = maxResponseBytes
         self.extraCABundle = extraCABundle
         self.debugLogger = debugLogger
+        self.destinationPolicy = request.destinationPolicy
+        self.destinationHost = Self.host(of: request.redactedOrigin)
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
     }
@@ -147,6 +154,17 @@ final class CurlTransfer: @unchecked Sendable {
         try check(ccurl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
         // Proxies: deliberately no CURLOPT_PROXY/CURLOPT_NOPROXY. libcurl then reads http_proxy, https_proxy,
         // all_proxy and no_proxy (and their upper-case forms except HTTP_PROXY) from the environment itself.
+        if destinationPolicy != nil {
+            // A probe request: every address libcurl is about to connect to (after its own resolution, on every
+            // attempt) goes through the policy first, so DNS answers cannot lead it anywhere unchecked. A proxy would
+            // connect on its behalf (""= no proxy, whatever the environment says), and a pooled connection was opened
+            // for another request, so neither is used.
+            try check(ccurl_easy_setopt_string(easy, CURLOPT_PROXY, ""), "CURLOPT_PROXY")
+            try check(ccurl_easy_setopt_long(easy, CURLOPT_FRESH_CONNECT, 1), "CURLOPT_FRESH_CONNECT")
+            try check(ccurl_easy_setopt_long(easy, CURLOPT_FORBID_REUSE, 1), "CURLOPT_FORBID_REUSE")
+            try check(ccurl_easy_setopt_opensocket_function(easy, curlTransferOpenSocket), "OPENSOCKETFUNCTION")
+            try check(ccurl_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETDATA, me), "CURLOPT_OPENSOCKETDATA")
+        }
 
         // Response.
         try check(ccurl_easy_setopt_write_function(easy, CURLOPT_WRITEFUNCTION, curlTransferWriteBody), "WRITEFUNCTION")
@@ -268,6 +286,9 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// The ``CurlError`` for a failed or aborted transfer, using what libcurl reports as written.
     func failure(for result: CURLcode) -> CurlError {
+        if let destinationRefusal, result == CURLE_COULDNT_CONNECT {
+            return .driver(.destinationRefused, detail: destinationRefusal, origin: origin, notDelivered: true)
+        }
         var requestSize = 0
         _ = ccurl_easy_getinfo_long(easy, CURLINFO_REQUEST_SIZE, &requestSize)
         var message = String(cString: errorBuffer)
@@ -383,6 +404,33 @@ final class CurlTransfer: @unchecked Sendable {
         return added > 0
     }
 
+    /// Opens a socket to `address` if the destination policy allows it; otherwise records why and returns
+    /// `CURL_SOCKET_BAD`, which makes libcurl try its next address or fail with `CURLE_COULDNT_CONNECT`.
+    fileprivate func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
+        guard let policy = destinationPolicy else { return ccurl_open_socket(address) }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        let count = Int(ccurl_sockaddr_ip(address, &bytes))
+        guard let ip = IPAddress(bytes: Array(bytes.prefix(count))) else {
+            destinationRefusal = "\(destinationHost): only IPv4 and IPv6 connections are allowed"
+            return CURL_SOCKET_BAD
+        }
+        if let refusal = policy.refusal(forAddress: ip, host: destinationHost) {
+            destinationRefusal = refusal
+            return CURL_SOCKET_BAD
+        }
+        return ccurl_open_socket(address)
+    }
+
+    /// The host of `scheme://host[:port]`, without brackets.
+    private static func host(of origin: String) -> String {
+        guard let start = origin.firstRange(of: "://") else { return origin }
+        let authority = origin[start.upperBound...]
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            return String(authority[authority.index(after: authority.startIndex)..<close]).lowercased()
+        }
+        return String(authority.prefix { $0 != ":" }).lowercased()
+    }
+
     fileprivate func logDebugText(_ bytes: UnsafeRawBufferPointer) {
         guard let debugLogger else { return }
         var text = String(decoding: bytes, as: UTF8.self)
@@ -435,6 +483,12 @@ private let curlTransferSSLContext: curl_ssl_ctx_callback = { _, sslContext, use
     guard let user, let sslContext else { return CURLE_SSL_CERTPROBLEM }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
     return transfer.addExtraCertificates(to: sslContext) ? CURLE_OK : CURLE_SSL_CERTPROBLEM
+}
+
+private let curlTransferOpenSocket: curl_opensocket_callback = { user, purpose, address in
+    guard let user, let address, purpose == CURLSOCKTYPE_IPCXN else { return CURL_SOCKET_BAD }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+    return transfer.openSocket(address)
 }
 
 private let curlTransferDebug: curl_debug_callback = { _, type, data, size, user in

@@ -37,6 +37,11 @@ public struct HTTPRequest: Sendable {
     /// (libcurl does so silently). `false` for requests that must not reach the server twice, such as posting a
     /// message: the transfer fails instead, and the caller decides. Default `true`.
     public var mayBeSentAgain: Bool = true
+    /// Where the request may connect, or `nil` for Vigil's own calls (Slack). When set, every address the
+    /// transport is about to connect to is checked after DNS resolution and a refused one is never connected to;
+    /// the request uses no proxy (a proxy would connect on its behalf, unchecked) and a fresh connection that is
+    /// closed afterwards (a pooled one was opened for another request and never checked against this policy).
+    public var destinationPolicy: ProbeDestinationPolicy?
 
     /// Creates a request.
     ///

@@ -23,12 +23,14 @@ struct ConfigurationSandbox {
         return try await body(sandbox)
     }
 
-    /// Writes a file below the sandbox and returns its path.
+    /// Writes a file below the sandbox with mode `mode` (0600 by default, as token files must be) and returns its
+    /// path.
     @discardableResult
-    func write(_ relativePath: String, _ text: String) throws -> String {
+    func write(_ relativePath: String, _ text: String, mode: Int = 0o600) throws -> String {
         let url = root.appendingPathComponent(relativePath)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url)
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: url.path)
         return url.path
     }
 

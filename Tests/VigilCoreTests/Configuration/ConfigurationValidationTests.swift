@@ -84,6 +84,39 @@ struct ConfigurationValidationTests {
         Case(
             yaml: rule + "    probes:\n      - name: p\n        http: \"https://x/{{hots}}\"\n",
             key: "runbooks[0].probes[0].http", mentions: "unknown placeholder"),
+        // Issue 14: an alert must not choose the server an HTTP probe fetches.
+        Case(
+            yaml: rule + "    probes:\n      - name: p\n        http: \"https://{{host}}:9100/metrics\"\n",
+            key: "runbooks[0].probes[0].http", mentions: "{{host}} is in the host of the URL"),
+        Case(
+            yaml: rule + "    probes:\n      - name: p\n        http: \"http://metrics.example.com:{{label.port}}/\"\n",
+            key: "runbooks[0].probes[0].http", mentions: "{{label.port}} is in the port of the URL"),
+        Case(
+            yaml: rule + "    probes:\n      - name: p\n        http: \"https://{{name}}@metrics.example.com/\"\n",
+            key: "runbooks[0].probes[0].http", mentions: "is in the user info of the URL"),
+        Case(
+            yaml: rule + "    probes:\n      - name: p\n        http: http://169.254.169.254/latest/meta-data/\n",
+            key: "runbooks[0].probes[0].http", mentions: "169.254.169.254 is a link-local address"),
+        Case(
+            yaml: rule + "    probes:\n      - name: p\n        http: \"http://[::ffff:169.254.169.254]/\"\n",
+            key: "runbooks[0].probes[0].http", mentions: "link-local"),
+        Case(
+            yaml: rule
+                + "    probes:\n      - name: p\n        http: https://other.example.com/\n        allowed_hosts: [metrics.example.com]\n",
+            key: "runbooks[0].probes[0].http", mentions: "other.example.com is not in allowed_hosts (metrics.example.com)"),
+        Case(
+            yaml: "probes:\n  allowed_hosts: [\"*.internal.example.com\"]\n" + rule
+                + "    probes:\n      - name: p\n        http: https://metrics.example.com/\n",
+            key: "runbooks[0].probes[0].http", mentions: "not in allowed_hosts (*.internal.example.com)"),
+        Case(
+            yaml: rule
+                + "    probes:\n      - name: p\n        http: https://x.example.com/\n        allowed_hosts: [x.example.com, \"http://y\"]\n",
+            key: "runbooks[0].probes[0].allowed_hosts[1]", mentions: "not a host name, *.domain wildcard"),
+        Case(
+            yaml: "probes:\n  allowed_hosts: []\n", key: "probes.allowed_hosts", mentions: "would refuse every HTTP probe"),
+        Case(
+            yaml: rule + "    probes:\n      - name: p\n        command: [/bin/true]\n        allowed_hosts: [10.0.0.0/8]\n",
+            key: "runbooks[0].probes[0].allowed_hosts", mentions: "http probes only"),
         Case(
             yaml: rule + "    probes:\n      - command: [/bin/true]\n", key: "runbooks[0].probes[0].name",
             mentions: "required"),

@@ -56,7 +56,7 @@ struct DaemonConfigurationTests {
                 output_limit: 8192
                 requires_approval: true
               - name: exporter
-                http: "http://{{host}}:9100/metrics"
+                http: "http://metrics.example.com:9100/metrics?host={{host}}"
           - name: everything
         """
 
@@ -128,7 +128,7 @@ struct DaemonConfigurationTests {
                         name: "df", action: .command(executable: "/usr/bin/df", arguments: ["-h"]),
                         timeout: .seconds(30),
                         outputLimit: 8192, requiresApproval: true),
-                    ProbeConfiguration(name: "exporter", action: .http(urlTemplate: "http://{{host}}:9100/metrics")),
+                    ProbeConfiguration(name: "exporter", action: .http(urlTemplate: "http://metrics.example.com:9100/metrics?host={{host}}")),
                 ])
             #expect(configuration.runbooks[1] == RunbookRuleConfiguration(name: "everything"))
         }
@@ -142,7 +142,7 @@ struct DaemonConfigurationTests {
             probes: [
                 ProbeConfiguration(
                     name: "df", action: .command(executable: "/usr/bin/df", arguments: ["-h"]), requiresApproval: true),
-                ProbeConfiguration(name: "web", action: .http(urlTemplate: "https://{{host}}/"), timeout: .seconds(3)),
+                ProbeConfiguration(name: "web", action: .http(urlTemplate: "https://web.example.com/{{host}}"), timeout: .seconds(3)),
             ]
         )
         let rule = configuration.runbookRule

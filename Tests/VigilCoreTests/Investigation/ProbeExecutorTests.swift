@@ -19,7 +19,7 @@ actor GatedHTTPClient: ProbeHTTPClient {
         self.responses = responses
     }
 
-    func get(url: String, timeout: Duration) async throws -> (status: Int, body: [UInt8]) {
+    func get(url: String, timeout: Duration, destinations: ProbeDestinationPolicy) async throws -> (status: Int, body: [UInt8]) {
         urls.append(url)
         inFlight += 1
         maxInFlight = max(maxInFlight, inFlight)
@@ -38,7 +38,7 @@ actor GatedHTTPClient: ProbeHTTPClient {
 
 /// A fake HTTP boundary that never answers until cancelled.
 struct HangingHTTPClient: ProbeHTTPClient {
-    func get(url: String, timeout: Duration) async throws -> (status: Int, body: [UInt8]) {
+    func get(url: String, timeout: Duration, destinations: ProbeDestinationPolicy) async throws -> (status: Int, body: [UInt8]) {
         try await Task.sleep(for: .seconds(3_600))
         return (200, [])
     }
@@ -50,7 +50,7 @@ struct RefusingHTTPClient: ProbeHTTPClient {
         var description: String { "connection refused" }
     }
 
-    func get(url: String, timeout: Duration) async throws -> (status: Int, body: [UInt8]) {
+    func get(url: String, timeout: Duration, destinations: ProbeDestinationPolicy) async throws -> (status: Int, body: [UInt8]) {
         throw Refused()
     }
 }
@@ -146,7 +146,7 @@ struct ProbeExecutorTests {
             .command(
                 name: "c1",
                 executable: "/bin/sh",
-                arguments: ["-c", "echo $VIGIL_ALERT_HOST"],
+                arguments: ["-c", "echo \"${VIGIL_ALERT_HOST-unset}\""],
                 timeout: .seconds(50)
             ),
             .http(name: "h2", urlTemplate: "https://probe.example/x", timeout: .seconds(50), expectStatus: nil),
@@ -165,7 +165,9 @@ struct ProbeExecutorTests {
                 .failed(.exitCode(4)),
             ]
         )
-        #expect(results[1].output == "web 1\n")
+        // "web 1" is no host name: the URL gets it percent-encoded, the command's environment leaves it out.
+        #expect(results[1].output == "unset\n")
+        #expect(results[1].notes.first?.hasPrefix("VIGIL_ALERT_HOST left out") == true)
         #expect(await client.urls.contains("https://probe.example/web%201?n=a%20b%26c"))
     }
 
