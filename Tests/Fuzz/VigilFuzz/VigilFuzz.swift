@@ -31,11 +31,28 @@ enum FuzzTarget: String, CaseIterable {
         let name = getenv("VIGIL_FUZZ_TARGET").map { String(cString: $0) } ?? ""
         guard let target = FuzzTarget(rawValue: name) else {
             let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
-            fputs("vigil-fuzz: set VIGIL_FUZZ_TARGET to one of \(names)\n", stderr)
+            print("vigil-fuzz: set VIGIL_FUZZ_TARGET to one of \(names)")
             exit(2)
         }
         return target
     }()
+}
+
+/// libFuzzer's driver (libclang_rt.fuzzer, linked by `-sanitize=fuzzer`).
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+/// The process entry point. SwiftPM links an executable target with `main` defined as `<module>_main` (so tests can
+/// link the target), which keeps libFuzzer's own `main` out of the link; this one starts libFuzzer's driver instead.
+@_cdecl("vigil_fuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    var argc = argc
+    var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzz(data.map(UnsafeRawPointer.init), size) }
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
