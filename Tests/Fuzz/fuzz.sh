@@ -53,32 +53,31 @@ fi
 # --- seeds, from the repository's fixtures ------------------------------------------------------------------------
 seeds="$SCRATCH/seeds"
 rm -rf "$seeds"
-mkdir -p "$seeds"/{envelope,mrkdwn,mrkdwn.json,alerts,config,rx}
+mkdir -p "$seeds"/{envelope,mrkdwn,alerts,config,rx}
 fixtures=$(find Tests/Fixtures/samples -type f -name '*.json' | sort)
-# One file per line of stdin: $1/<$2>-<line number>.
-split_lines() {
-    local dir="$1" prefix="$2" line n=0
-    while IFS= read -r line; do
+# One file per NUL-terminated record of stdin: $1/<$2>-<number>.
+split_records() {
+    local dir="$1" prefix="$2" record n=0
+    while IFS= read -r -d '' record; do
         n=$((n + 1))
-        printf '%s' "$line" >"$dir/$prefix-$n"
+        printf '%s' "$record" >"$dir/$prefix-$n"
     done
 }
 for file in $fixtures; do cp "$file" "$seeds/envelope/$(basename "$file")"; done
 if command -v jq >/dev/null 2>&1; then
     for file in $fixtures; do
         name=$(basename "$file" .json)
-        # every string (texts, titles, fields) for mrkdwn, JSON-encoded per line, decoded when written
-        jq -c '.. | strings | select(length > 0)' "$file" | split_lines "$seeds/mrkdwn.json" "$name"
+        # every string (texts, titles, fields) for mrkdwn
+        jq -j '.. | strings | select(length > 0) | . + "\u0000"' "$file" | split_records "$seeds/mrkdwn" "$name"
         # every object that looks like a message, and every string of the alert samples posted as a bot's text
-        jq -c '.. | objects | select(has("text") or has("attachments") or has("blocks"))' "$file" \
-            | split_lines "$seeds/alerts" "$name"
+        jq -j '.. | objects | select(has("text") or has("attachments") or has("blocks")) | tojson + "\u0000"' \
+            "$file" | split_records "$seeds/alerts" "$name"
         case "$file" in
-            */alerts/*) jq -c '.. | strings | select(length > 8) | {type: "message", subtype: "bot_message",
-                bot_id: "B0FUZZ", ts: "1700000000.000100", text: .}' "$file" | split_lines "$seeds/alerts" "$name-text" ;;
+            */alerts/*) jq -j '.. | strings | select(length > 8) | {type: "message", subtype: "bot_message",
+                bot_id: "B0FUZZ", ts: "1700000000.000100", text: .} | tojson + "\u0000"' "$file" \
+                | split_records "$seeds/alerts" "$name-text" ;;
         esac
     done
-    for seed in "$seeds"/mrkdwn.json/*; do jq -j . "$seed" >"$seeds/mrkdwn/$(basename "$seed")"; done
-    rm -rf "$seeds/mrkdwn.json"
 else
     echo "vigil: jq not found; the mrkdwn and alerts seeds are the whole fixture files (slower start)" >&2
     for file in $fixtures; do
