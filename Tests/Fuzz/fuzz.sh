@@ -13,6 +13,7 @@
 #   FUZZ_TIMEOUT   -timeout in seconds: one input taking longer is a hang and fails (default 10)
 #   SWIFT          the toolchain's driver (default swift); clang (with libFuzzer) is taken from the same directory
 #
+# Leak reports of one-time allocations are suppressed, each with its reason, in Tests/Fuzz/lsan.supp.
 # Everything it writes is under .build-fuzz/ (git-ignored): the build (its own scratch path, never .build), seeds
 # made afresh from Tests/Fixtures/samples and deploy/vigil.example.yaml, the corpus kept between runs, artifacts, logs.
 set -euo pipefail
@@ -113,7 +114,8 @@ for target in $FUZZ_TARGETS; do
     mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
     echo "vigil: fuzzing $target for ${FUZZ_SECONDS}s (log: $log)"
     status=0
-    VIGIL_FUZZ_TARGET="$target" ASAN_OPTIONS="detect_leaks=1:${ASAN_OPTIONS:-}" "$binary" \
+    VIGIL_FUZZ_TARGET="$target" ASAN_OPTIONS="detect_leaks=1:${ASAN_OPTIONS:-}" \
+        LSAN_OPTIONS="suppressions=$PWD/Tests/Fuzz/lsan.supp:print_suppressions=0:${LSAN_OPTIONS:-}" "$binary" \
         -max_total_time="$FUZZ_SECONDS" -rss_limit_mb="$FUZZ_RSS_MB" -timeout="$FUZZ_TIMEOUT" -detect_leaks=1 \
         -print_final_stats=1 -artifact_prefix="$artifacts" "$corpus" "$seeds/$target" >"$log" 2>&1 || status=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
@@ -122,7 +124,7 @@ for target in $FUZZ_TARGETS; do
         result="ok (no crash, leak or hang)"
     else
         failed=1
-        kind=$(grep -m1 -o 'ERROR: [A-Za-z]*: [a-z-]*\|ERROR: libFuzzer: [a-z-]*\|Fatal error.*\|check failed.*' "$log" || true)
+        kind=$(grep -m1 -o 'ERROR: [A-Za-z]*: [a-z -]*[a-z]\|Fatal error.*\|check failed.*' "$log" || true)
         result="FAILED (exit $status: ${kind:-see log}); input: $(ls -t "$artifacts" 2>/dev/null | head -1 | sed "s|^|$artifacts|")"
     fi
     summary+=("$(printf '%-9s %12s executions  %s' "$target" "${runs:-?}" "$result")")
