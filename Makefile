@@ -10,7 +10,7 @@ BUILD_FLAGS  ?=
 # -function-sections: one section per function, so the link can put the hot ones together (bench/hot-functions.order)
 RELEASE_FLAGS = -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections
 
-.PHONY: all build release release-flags test demo run check bench install install-docs uninstall clean deps test-deps
+.PHONY: all build release release-flags test fuzz demo run check bench install install-docs uninstall clean deps test-deps
 
 all: build
 
@@ -38,6 +38,12 @@ release-flags:
 test: test-deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+## libFuzzer over the decoders of untrusted input (envelope scanner, mrkdwn, alert parsers, configuration) and the
+## shim's message reassembly, FUZZ_SECONDS (default 300) per target; its own build in .build-fuzz, never linked into
+## vigil. Prints executions and result per target; fails on a crash, a leak or a hang (docs/security.md, Fuzzing).
+fuzz: deps
+	SWIFT="$(SWIFT)" Tests/Fuzz/fuzz.sh
 
 ## The scripted demo day against the bundled Slack simulator; needs no tokens.
 demo: deps
@@ -72,4 +78,4 @@ uninstall:
 	rmdir "$(DESTDIR)$(DOC_DIR)" 2>/dev/null || true
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -150,3 +150,17 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// The libFuzzer targets of `make fuzz` (Tests/Fuzz/fuzz.sh, which sets VIGIL_FUZZ=1 and builds with
+/// `-sanitize=fuzzer,address` in its own scratch path, .build-fuzz). Without the variable the target does not exist, so
+/// `swift build`, `make test` and the release never compile it and `vigil` never links it.
+if Context.environment["VIGIL_FUZZ"] == "1" {
+    package.targets.append(
+        .executableTarget(
+            name: "vigil-fuzz",
+            dependencies: ["VigilCore"],
+            path: "Tests/Fuzz/VigilFuzz",
+            swiftSettings: strictSettings
+        )
+    )
+}

@@ -34,6 +34,7 @@
 #endif
 #include <errno.h>
 #include "CSlackSocket.h"
+#include "slack_socket_rx.h"
 
 #include <libwebsockets.h>
 #include <openssl/err.h>
@@ -63,7 +64,6 @@
 #define CSS_RX_BUFFER_SIZE 65536u   /* lws rx chunk size per CLIENT_RECEIVE */
 #define CSS_FD_LIMIT 256u           /* lws fd table size (not tied to fd numbers) */
 #define CSS_MAX_REASON 123u         /* RFC 6455: control payload 125 = 2 code + 123 */
-#define CSS_RX_KEEP_CAPACITY (256u * 1024u)
 #define CSS_SHUTDOWN_GRACE_MS 500u  /* beyond close_timeout_ms before we stop anyway */
 #define CSS_HTTP_MAX_PATH 1024u     /* longer request paths get 414 without asking css_http_fn */
 #define CSS_HTTP_MAX_BODY (64u * 1024u * 1024u)
@@ -136,9 +136,7 @@ typedef struct css_conn {
     size_t peer_reason_len;
     char peer_reason[CSS_MAX_REASON + 3];
 
-    uint8_t *rx_buf;
-    size_t rx_len, rx_cap, rx_seen;
-    int rx_active, rx_binary, rx_discarding;
+    css_rx rx;            /* the inbound message being reassembled */
 
     lws_sorted_usec_list_t close_sul;
     lws_sorted_usec_list_t handshake_sul;
@@ -321,7 +319,7 @@ static void css_conn_free(css_conn *c) {
         free(f);
         f = n;
     }
-    free(c->rx_buf);
+    css_rx_free(&c->rx);
     free(c->url_copy);
     free(c->path);
     free(c->host_header);
@@ -607,80 +605,14 @@ static void css_drain(css_context *ctx) {
 /* ------------------------------------------------------------------------- */
 /* Inbound                                                                    */
 
-static void css_rx_reset(css_conn *c) {
-    c->rx_active = 0;
-    c->rx_discarding = 0;
-    c->rx_len = 0;
-    c->rx_seen = 0;
-    if (c->rx_cap > CSS_RX_KEEP_CAPACITY) {
-        free(c->rx_buf);
-        c->rx_buf = NULL;
-        c->rx_cap = 0;
-    }
-}
-
+/* Chunks of a message are put together by css_rx_feed (slack_socket_rx.c). */
 static void css_on_receive(css_conn *c, struct lws *wsi, const uint8_t *in, size_t len) {
-    css_context *ctx = c->ctx;
-    if (!c->rx_active) {
-        c->rx_active = 1;
-        c->rx_binary = lws_frame_is_binary(wsi);
-        c->rx_len = 0;
-        c->rx_seen = 0;
-        c->rx_discarding = 0;
-    }
-    int final = lws_is_final_fragment(wsi);
-    c->rx_seen += len;
-
-    if (!c->rx_discarding) {
-        if (c->rx_seen > ctx->max_message) {
-            c->rx_discarding = 1;
-            c->rx_len = 0;
-        } else if (final && c->rx_len == 0) {
-            /* whole message in one chunk: hand lws' buffer over without copying */
-            css_event ev = {0};
-            ev.kind = c->rx_binary ? CSS_EVENT_BINARY : CSS_EVENT_TEXT;
-            ev.connection_id = c->id;
-            ev.data = len ? in : css_empty;
-            ev.length = len;
-            css_rx_reset(c);
-            css_emit(ctx, &ev);
-            return;
-        } else {
-            if (c->rx_len + len > c->rx_cap) {
-                size_t cap = c->rx_cap ? c->rx_cap : 65536;
-                while (cap < c->rx_len + len) cap *= 2;
-                if (cap > ctx->max_message) cap = ctx->max_message;
-                uint8_t *nb = realloc(c->rx_buf, cap);
-                if (!nb) { /* cannot hold it: treat like oversized */
-                    c->rx_discarding = 1;
-                    c->rx_len = 0;
-                } else {
-                    c->rx_buf = nb;
-                    c->rx_cap = cap;
-                }
-            }
-            if (!c->rx_discarding) {
-                if (len) memcpy(c->rx_buf + c->rx_len, in, len);
-                c->rx_len += len;
-            }
-        }
-    }
-
-    if (!final) return;
-
     css_event ev = {0};
     ev.connection_id = c->id;
-    if (c->rx_discarding) {
-        ev.kind = CSS_EVENT_OVERSIZED;
-        ev.data = css_empty;
-        ev.length = c->rx_seen;
-    } else {
-        ev.kind = c->rx_binary ? CSS_EVENT_BINARY : CSS_EVENT_TEXT;
-        ev.data = c->rx_len ? c->rx_buf : css_empty;
-        ev.length = c->rx_len;
-    }
-    css_emit(ctx, &ev);
-    css_rx_reset(c);
+    int binary = c->rx.active ? c->rx.binary : lws_frame_is_binary(wsi);
+    if (!css_rx_feed(&c->rx, c->ctx->max_message, binary, lws_is_final_fragment(wsi), in, len, &ev)) return;
+    css_emit(c->ctx, &ev);
+    css_rx_reset(&c->rx);
 }
 
 /* ------------------------------------------------------------------------- */
