@@ -176,6 +176,25 @@ struct AlertChannelTests {
     }
 
     @Test(.timeLimit(.minutes(2)))
+    func aRelatedAlertOfAPrivateChannelIsNotNamedElsewhere() async throws {
+        let secret = "G0SIMPRIVALERTS"
+        var simulator = SlackSimulator.Configuration()
+        simulator.channels.append(SimulatedChannel(id: secret, name: "db-private-alerts", isPrivate: true))
+        try await Harness.run(simulator: simulator, alertChannels: [Harness.alerts, secret]) { harness in
+            let hidden = try harness.postAlert(TestAlerts.alertmanager("PrivateMemoryAlarm", instance: "db-09:9100"), in: secret)
+            try await harness.waitForReplies(in: secret, thread: hidden)
+            let visible = try harness.postAlert(TestAlerts.grafana("DiskWillFillIn4Hours", instance: "db-09:9100"))
+            let investigation = try await harness.waitForReplies(thread: visible)[0].allText
+            #expect(!investigation.contains("PrivateMemoryAlarm"), "\(investigation)")
+            #expect(!investigation.contains(secret))
+            // In its own (private) channel, the public alert may be named.
+            let again = try harness.postAlert(TestAlerts.alertmanager("PrivateSwapAlarm", instance: "db-09:9100"), in: secret)
+            let privateInvestigation = try await harness.waitForReplies(in: secret, thread: again)[0].allText
+            #expect(privateInvestigation.contains("DiskWillFillIn4Hours"))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
     func alertStormPostsOneSummaryAndStopsPerAlertReplies() async throws {
         try await Harness.run(limits: LimitsConfiguration(stormThreshold: 3)) { harness in
             for index in 1...3 {

@@ -48,6 +48,11 @@ public actor AlertChannelMonitor {
     /// (if any): that resolution found no message to update, so it is finished once the investigation is posted.
     private var investigationsInFlight: [Int64: PendingResolution?] = [:]
 
+    /// Whether watched channels are private, as Slack last said (for naming related alerts across channels).
+    private var channelPrivacy: [String: (isPrivate: Bool, at: Date)] = [:]
+    /// How long ``channelPrivacy`` answers are trusted.
+    static let channelPrivacyLifetime: TimeInterval = 600
+
     /// Per channel, the oldest post whose handling failed on a store error after every retry.
     private var owedPosts: [String: String] = [:]
     /// Tells the workspace that the store failed (the reason), so that it runs ``recoverOwedPosts()``.
@@ -489,7 +494,11 @@ public actor AlertChannelMonitor {
             flapping = InvestigationFacts.Flapping(transitions: flap.transitions, window: settings.flappingWindow, isFlapping: true)
         }
         let history = try await store.history(workspace: workspace, identity: incident.identity, now: now())
-        let related = try await store.relatedIncidents(workspace: workspace, around: incident, within: settings.relatedWindow)
+        var related: [Incident] = []
+        for other in try await store.relatedIncidents(workspace: workspace, around: incident, within: settings.relatedWindow)
+        where await mayShow(other, in: incident.channel) {
+            related.append(other)
+        }
         let plan = RunbookPlan(alert: alert, rules: settings.runbooks)
         let results = runProbes && !plan.probes.isEmpty ? try await probes.run(plan, logger: logger) : []
         return InvestigationFacts(
@@ -503,6 +512,26 @@ public actor AlertChannelMonitor {
             runbookLinks: plan.links,
             probeResults: results
         )
+    }
+
+    /// Whether a related incident may be named in a message posted to `channel`: always from the same channel or a
+    /// public one, never from another private channel (its members may not be this channel's). When Slack cannot
+    /// say whether the channel is private, it is not named.
+    private func mayShow(_ related: Incident, in channel: String) async -> Bool {
+        guard related.channel != channel else { return true }
+        if let known = channelPrivacy[related.channel], now().timeIntervalSince(known.at) < Self.channelPrivacyLifetime {
+            return !known.isPrivate
+        }
+        do {
+            let isPrivate = try await slack.channelIsPrivate(channel: related.channel)
+            channelPrivacy[related.channel] = (isPrivate, now())
+            return !isPrivate
+        } catch {
+            logger.notice("could not tell whether a related alert's channel is private; not naming it", metadata: [
+                "slack.channel": "\(related.channel)", "vigil.reason": "\(error)",
+            ])
+            return false
+        }
     }
 
     private func investigate(_ incident: Incident, alert: Alert, flapping: InvestigationFacts.Flapping?, postAsReply: Bool) async throws {
