@@ -135,60 +135,66 @@ public struct WorkspaceService: Sendable {
     /// - Throws: what retrying cannot fix (rejected token, missing scope), and cancellation.
     private func untilSlackAnswers<T: Sendable>(logger: Logger, _ call: () async throws -> T) async throws -> T? {
         let name = configuration.name
-        var attempt = 0
-        var random = SystemRandomNumberGenerator()
-        while !Task.isShuttingDownGracefully {
-            do {
-                let answer = try await call()
-                if health.snapshot[name]?.waitingForSlack != nil {
-                    logger.notice("Slack answers again")
-                }
-                health.setWaitingForSlack(name, nil)
-                slackReachableGauge.record(1)
-                return answer
-            } catch let error as SlackAPIError where !error.isFatal && error.isTransient {
-                attempt += 1
-                let delay = Self.retryBackoff.delay(forAttempt: attempt, using: &random)
-                let wait = max(delay, error.retryAfter ?? .zero)
-                health.setWaitingForSlack(name, Self.waitingReason(error))
-                slackReachableGauge.record(0)
-                logger.warning("waiting for Slack; retrying", metadata: [
-                    "vigil.reason": "\(error)", "vigil.attempt": "\(attempt)", "vigil.retry_in": "\(wait.seconds)s",
-                ])
-                do {
-                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
-                } catch {
-                    return nil
-                }
-            }
+        let answer = try await retryingForever(call) { error, attempt, wait in
+            guard let error = error as? SlackAPIError, !error.isFatal, error.isTransient else { return false }
+            health.setWaitingForSlack(name, Self.waitingReason(error))
+            slackReachableGauge.record(0)
+            logger.warning("waiting for Slack; retrying", metadata: [
+                "vigil.reason": "\(error)", "vigil.attempt": "\(attempt)",
+                "vigil.retry_in": "\(max(wait, error.retryAfter ?? .zero).seconds)s",
+            ])
+            return true
         }
-        return nil
+        guard answer != nil else { return nil }
+        if health.snapshot[name]?.waitingForSlack != nil {
+            logger.notice("Slack answers again")
+        }
+        health.setWaitingForSlack(name, nil)
+        slackReachableGauge.record(1)
+        return answer
     }
 
     /// Runs `work` until the store accepts it: a failing store (disk full, I/O error) is retried for ever with
     /// capped backoff; the board shows it meanwhile.
     /// - Returns: the result, or `nil` when a graceful shutdown came first.
     private func untilStoreWorks<T: Sendable>(logger: Logger, _ work: () async throws -> T) async throws -> T? {
+        var failed = false
+        let result = try await retryingForever(work) { error, _, wait in
+            if let error = error as? VigilStoreError, error.kind != .openFailed { return false }
+            failed = true
+            health.setStoreProblem("\(error)")
+            logger.error("the store refused a write at start; retrying", metadata: [
+                "vigil.reason": "\(error)", "vigil.retry_in": "\(wait.seconds)s",
+            ])
+            return true
+        }
+        if result != nil, failed { health.setStoreProblem(nil) }
+        return result
+    }
+
+    /// The one retry loop of a workspace's start: runs `work` until it succeeds, sleeping with capped, jittered
+    /// backoff (``retryBackoff``, at least a 429's `Retry-After`) after each failure that `shouldRetry` accepts
+    /// (it also reports the failure: error, attempt number, planned wait).
+    /// - Returns: the result, or `nil` when a graceful shutdown came first.
+    /// - Throws: a failure `shouldRetry` refuses, and cancellation.
+    private func retryingForever<T: Sendable>(
+        _ work: () async throws -> T,
+        shouldRetry: (any Error, Int, Duration) -> Bool
+    ) async throws -> T? {
         var attempt = 0
         var random = SystemRandomNumberGenerator()
         while !Task.isShuttingDownGracefully {
             do {
-                let result = try await work()
-                if attempt > 0 { health.setStoreProblem(nil) }
-                return result
-            } catch let error as VigilStoreError where error.kind != .openFailed {
-                throw error
+                return try await work()
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
                 attempt += 1
-                health.setStoreProblem("\(error)")
                 let wait = Self.retryBackoff.delay(forAttempt: attempt, using: &random)
-                logger.error("the store refused a write at start; retrying", metadata: [
-                    "vigil.reason": "\(error)", "vigil.retry_in": "\(wait.seconds)s",
-                ])
+                guard shouldRetry(error, attempt, wait) else { throw error }
+                let retryAfter = (error as? SlackAPIError)?.retryAfter ?? .zero
                 do {
-                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: max(wait, retryAfter)) }
                 } catch {
                     return nil
                 }
