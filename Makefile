@@ -47,7 +47,7 @@ fuzz: deps
 
 ## The scripted demo day against the bundled Slack simulator; needs no tokens.
 demo: deps
-	$(SWIFT) run $(BUILD_FLAGS) vigil demo
+	$(SWIFT) run $(BUILD_FLAGS) vigil-demo
 
 ## The worker itself; reads SLACK_APP_TOKEN / SLACK_BOT_TOKEN (see README).
 run: deps

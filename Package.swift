@@ -49,6 +49,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
+        // C at the boundary: the system libraries, the libwebsockets shim and the host helpers.
         .systemLibrary(
             name: "CLibWebSockets",
             pkgConfig: "libwebsockets",
@@ -60,21 +61,93 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(
+            name: "CHostSupport",
+            cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Wno-unused-parameter"])],
+            linkerSettings: [.linkedLibrary("crypto")]
+        ),
+        .target(
             name: "CSlackSocket",
-            dependencies: ["CLibWebSockets"],
+            dependencies: ["CLibWebSockets", "CHostSupport"],
             cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Wno-unused-parameter"])],
             linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto"), .linkedLibrary("pthread")]
         ),
+
+        // The layers, lowest first; each depends only on layers above it in this list (docs/architecture.md).
         .target(
-            name: "VigilCore",
+            name: "VigilBase",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SlackSocketMode",
             dependencies: [
-                "CSlackSocket",
-                "CCurl",
+                "CSlackSocket", "VigilBase",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "CurlHTTP",
+            dependencies: [
+                "CCurl", "CHostSupport", "VigilBase",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SlackWebClient",
+            dependencies: [
+                "CurlHTTP", "VigilBase",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "AlertReading",
+            dependencies: ["VigilBase"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "VigilStorage",
+            dependencies: [
+                "AlertReading", "VigilBase",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "AlertInvestigation",
+            dependencies: [
+                "AlertReading", "CurlHTTP", "VigilBase", "VigilStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Vigil",
+            dependencies: [
+                "AlertInvestigation", "AlertReading", "SlackSocketMode", "SlackWebClient", "VigilBase", "VigilStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "VigilDaemon",
+            dependencies: [
+                "CHostSupport", "AlertInvestigation", "AlertReading", "CurlHTTP", "SlackSocketMode", "SlackWebClient",
+                "Vigil", "VigilBase", "VigilStorage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -82,6 +155,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+
+        // Test support: a local Slack for tests, the demo and the bench. Never linked into `vigil`.
         .target(
             name: "SlackSimulator",
             dependencies: [
@@ -94,14 +169,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+
+        // Executables: the worker, the demo and the bench.
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore",
-                "SlackSimulator",
+                "VigilDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
@@ -109,10 +184,19 @@ let package = Package(
             linkerSettings: [.unsafeFlags(releaseLinkerFlags, .when(configuration: .release))]
         ),
         .executableTarget(
+            name: "vigil-demo",
+            dependencies: [
+                "SlackSimulator", "VigilDaemon", "Vigil", "VigilBase", "AlertReading", "VigilStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "vigil-bench",
             dependencies: [
-                "SlackSimulator",
-                "VigilCore",
+                "SlackSimulator", "VigilDaemon", "SlackWebClient", "SlackSocketMode", "VigilBase",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -121,7 +205,8 @@ let package = Package(
         .testTarget(
             name: "VigilCoreTests",
             dependencies: [
-                "VigilCore",
+                "VigilBase", "SlackSocketMode", "CurlHTTP", "SlackWebClient", "AlertReading", "VigilStorage",
+                "AlertInvestigation", "Vigil", "VigilDaemon",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -132,7 +217,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "VigilCore",
+                "VigilBase", "SlackSocketMode", "CurlHTTP", "SlackWebClient", "AlertReading", "VigilStorage",
+                "AlertInvestigation", "Vigil", "VigilDaemon",
                 "SlackSimulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -142,6 +228,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // Injects store faults (a failing trigger) into the real SQLite store.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -158,7 +245,7 @@ if Context.environment["VIGIL_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
             name: "vigil-fuzz",
-            dependencies: ["VigilCore"],
+            dependencies: ["AlertReading", "SlackSocketMode", "VigilDaemon", "VigilBase"],
             path: "Tests/Fuzz/VigilFuzz",
             swiftSettings: strictSettings
         )

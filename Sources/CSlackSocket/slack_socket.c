@@ -30,10 +30,10 @@
  */
 #define _GNU_SOURCE
 #if defined(__linux__)
-#include <sys/xattr.h>
 #endif
 #include <errno.h>
 #include "CSlackSocket.h"
+#include "CHostSupport.h"
 #include "slack_socket_rx.h"
 
 #include <libwebsockets.h>
@@ -42,10 +42,8 @@
 #include <openssl/x509.h>
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #ifdef __GLIBC__
-#include <malloc.h>
 #endif
 #include <netinet/in.h>
 #include <pthread.h>
@@ -616,57 +614,17 @@ static void css_on_receive(css_conn *c, struct lws *wsi, const uint8_t *in, size
 }
 
 /* ------------------------------------------------------------------------- */
-/* System trust store                                                         */
-
-/* Whether `dir` holds OpenSSL's hashed links (`5ad8a5d6.0`: 8 hex digits, a dot, a digit). */
-static int css_dir_has_hash_links(const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d) return 0;
-    int found = 0;
-    struct dirent *e;
-    while (!found && (e = readdir(d)) != NULL) {
-        const char *n = e->d_name;
-        size_t i = 0;
-        while (i < 8 && ((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f'))) i++;
-        found = i == 8 && n[8] == '.' && n[9] >= '0' && n[9] <= '9';
-    }
-    closedir(d);
-    return found;
-}
-
-long css_file_access_acl(int fd, void *buffer, size_t size) {
-#if defined(__linux__)
-    ssize_t count = fgetxattr(fd, "system.posix_acl_access", buffer, size);
-    if (count >= 0) return (long)count;
-    if (errno == ENODATA || errno == ENOTSUP) return 0;
-    return -1;
-#else
-    (void)fd; (void)buffer; (void)size;
-    return 0;
-#endif
-}
-
-int css_system_trust_directory(char *dir, size_t dir_len) {
-    const char *file_env = getenv(X509_get_default_cert_file_env());
-    if (file_env && *file_env) return 0;
-    const char *dir_env = getenv(X509_get_default_cert_dir_env());
-    /* $SSL_CERT_DIR may be a ':'-separated list; OpenSSL splits it */
-    const char *found = dir_env && *dir_env ? dir_env
-                      : css_dir_has_hash_links(X509_get_default_cert_dir()) ? X509_get_default_cert_dir() : NULL;
-    if (!found || strlen(found) >= dir_len) return 0;
-    snprintf(dir, dir_len, "%s", found);
-    return 1;
-}
+/* System trust store (the directory comes from CHostSupport: chs_system_trust_directory) */
 
 /* Trusts the system's CA store in `ssl`, as SSL_CTX_set_default_verify_paths would, but
- * through the hashed certificate directory when there is one (css_system_trust_directory;
+ * through the hashed certificate directory when there is one (chs_system_trust_directory;
  * /usr/lib/ssl/certs -> /etc/ssl/certs on Debian, kept by update-ca-certificates next to
  * the bundle). Loading the bundle file parses all ~140 roots at start: about 1 MiB of heap
  * and libcrypto pages held for the life of the process, for the one root a server's chain
  * needs. Returns 0, or -1 with the OpenSSL error queued. */
 static int css_load_system_trust(SSL_CTX *ssl) {
     char dir[1024];
-    if (css_system_trust_directory(dir, sizeof(dir)))
+    if (chs_system_trust_directory(dir, sizeof(dir)))
         return SSL_CTX_load_verify_locations(ssl, NULL, dir) == 1 ? 0 : -1;
     return SSL_CTX_set_default_verify_paths(ssl) == 1 ? 0 : -1;
 }
@@ -1521,14 +1479,4 @@ void css_context_free(css_context *ctx) {
     free(ctx->http_address);
     pthread_mutex_destroy(&ctx->lock);
     free(ctx);
-}
-
-int css_limit_malloc_arenas(int count) {
-#if defined(__GLIBC__) && defined(M_ARENA_MAX)
-    if (getenv("MALLOC_ARENA_MAX")) return 0;
-    return mallopt(M_ARENA_MAX, count) == 1;
-#else
-    (void)count;
-    return 0;
-#endif
 }

@@ -4,7 +4,7 @@ import NIOCore
 import NIOSSL
 import Synchronization
 
-/// A local Slack over real sockets, for integration tests, `vigil demo` and benchmarks.
+/// A local Slack over real sockets, for integration tests, `vigil-demo` and benchmarks.
 ///
 /// One server on `127.0.0.1:<ephemeral port>` speaks HTTP/1.1 (keep-alive) and, optionally, TLS:
 ///

@@ -1,3 +1,4 @@
+import VigilBase
 import Foundation
 import Logging
 import SlackSimulator

@@ -1,3 +1,4 @@
+import VigilBase
 import Foundation
 
 /// `docs/performance.md`: machine, how to reproduce, the table, the method, and what went wrong in this run.

@@ -1,3 +1,4 @@
+import VigilBase
 import Foundation
 
 /// The comparison table: one row per figure, the median per worker, the Vigil/Bolt ratio, the target and

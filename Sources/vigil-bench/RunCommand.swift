@@ -1,3 +1,4 @@
+import VigilBase
 import ArgumentParser
 import Foundation
 import Logging

@@ -3,7 +3,9 @@ import Foundation
 import Logging
 import SlackSimulator
 import Synchronization
-import VigilCore
+import CurlHTTP
+import SlackWebClient
+import VigilBase
 
 /// `vigil-bench webapi`: `chat.postMessage` calls per second through Vigil's Web API client (``SlackWebAPI`` over the
 /// libcurl multi thread, rate limits off) and through Python's `slack_sdk.WebClient`, against the simulator with its

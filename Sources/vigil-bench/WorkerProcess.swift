@@ -1,5 +1,5 @@
 import Foundation
-import VigilCore
+import VigilBase
 import Synchronization
 
 /// One child process (Vigil, the Bolt worker, the ack floor, a helper), with stdout and stderr in a log file.

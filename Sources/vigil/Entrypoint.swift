@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import Prometheus
-import VigilCore
+import VigilDaemon
 
 /// `vigil` — the Slack worker for operations teams. The entry caps the allocator's arenas (``MallocArenas``)
 /// before any thread starts, then parses the command line.
@@ -11,18 +11,19 @@ import VigilCore
 enum VigilMain {
     static func main() async {
         MallocArenas.limit()
-        await Vigil.main(nil)
+        await VigilCommand.main(nil)
     }
 }
 
-/// The command line: `vigil run` (the default), `vigil check`, `vigil demo`; `vigil --version` prints
+/// The command line: `vigil run` (the default) and `vigil check` (the demo is its own executable, `vigil-demo`, so the
+/// worker never links the simulator); `vigil --version` prints
 /// ``VigilVersion/current``.
-struct Vigil: AsyncParsableCommand {
+struct VigilCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "A self-hosted Slack worker that investigates alerts in their threads.",
         version: VigilVersion.current,
-        subcommands: [Run.self, Check.self, Demo.self],
+        subcommands: [Run.self, Check.self],
         defaultSubcommand: Run.self
     )
 }
@@ -122,20 +123,5 @@ struct Check: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
         if !allPassed { throw ExitCode.failure }
-    }
-}
-
-struct Demo: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Play a scripted day in an alert channel against the bundled Slack simulator (no tokens needed).")
-
-    @Option(name: .long, help: "Log level of the worker during the demo.")
-    var logLevel: String = "warning"
-
-    func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .warning
-        let (logger, _) = bootstrapLogging(level: level)
-        let succeeded = try await DemoScript(logger: logger).run { line in print(line) }
-        if !succeeded { throw ExitCode.failure }
     }
 }

@@ -1,7 +1,15 @@
 import Foundation
 import SlackSimulator
 import Testing
-import VigilCore
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 
 /// The alert-channel pipeline and the conversation layer end to end: the real worker (``VigilApplication``: shim,
 /// libcurl, store, monitor, router, conversations) against the Slack simulator on 127.0.0.1.

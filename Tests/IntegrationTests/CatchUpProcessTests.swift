@@ -1,7 +1,7 @@
 import Foundation
 import SlackSimulator
 import Testing
-import VigilCore
+
 
 /// Restarts and crashes of the real `vigil` binary against the simulator: what happened while it was stopped is
 /// applied once after the restart (history read over many small pages, threads of open incidents read back), and a

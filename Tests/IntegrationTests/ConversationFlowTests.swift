@@ -1,7 +1,15 @@
 import Foundation
 import SlackSimulator
 import Testing
-import VigilCore
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 
 /// People talking to Vigil, end to end through the simulator: questions in alert threads, mentions elsewhere, every
 /// `/vigil` subcommand, and the investigation's buttons.

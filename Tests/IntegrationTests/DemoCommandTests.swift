@@ -1,29 +1,45 @@
 import Foundation
 import Testing
 
-/// `vigil demo` as people run it: the built executable in a child process, its transcript read back.
+/// `vigil-demo` (`make demo`) as people run it: the built executable in a child process, its transcript read back.
 ///
-/// Needs the `vigil` executable built next to the tests (`swift build --build-tests` builds it; `make test` does
-/// that first).
+/// Needs the executables built next to the tests (`swift build --build-tests` builds them; `make test` does that
+/// first).
 @Suite(.serialized)
 struct DemoCommandTests {
-    /// The `vigil` built with these tests: next to the test binary (whatever the build configuration), else
-    /// `<repository>/.build/debug/vigil`, found from this file's path.
-    static let executable: URL = {
+    /// The `vigil-demo` built with these tests.
+    static let executable = builtExecutable("vigil-demo")
+
+    /// An executable built with these tests: next to the test binary (whatever the build configuration), else
+    /// `<repository>/.build/debug/<name>`, found from this file's path.
+    static func builtExecutable(_ name: String) -> URL {
         let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("vigil")
+            .appendingPathComponent(name)
         if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
         return URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/debug/vigil")
-    }()
+            .appendingPathComponent(".build/debug/\(name)")
+    }
+
+    /// The simulator (SwiftNIO, NIOSSL: a second TLS stack) is test support: the demo links it, the worker must not.
+    /// Swift symbols carry their module's name (`7NIOCore`, `6NIOSSL`), so the executables' bytes tell.
+    @Test
+    func onlyTheDemoLinksTheSimulatorAndSwiftNIO() throws {
+        let worker = try Data(contentsOf: Self.builtExecutable("vigil"))
+        let demo = try Data(contentsOf: Self.executable)
+        for module in ["7NIOCore", "6NIOSSL", "14SlackSimulator"] {
+            let marker = Data(module.utf8)
+            #expect(worker.range(of: marker) == nil, "vigil links \(module)")
+            #expect(demo.range(of: marker) != nil, "vigil-demo does not link \(module)")
+        }
+    }
 
     @Test(.timeLimit(.minutes(2)))
     func demoPlaysTheDayAndExitsZero() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path),
                      "build the executable first: swift build --build-tests (missing \(Self.executable.path))")
-        let (status, transcript, errors) = try await Self.run(Self.executable, arguments: ["demo"])
-        #expect(status == 0, "vigil demo exited \(status)\nstdout:\n\(transcript)\nstderr:\n\(errors)")
+        let (status, transcript, errors) = try await Self.run(Self.executable, arguments: [])
+        #expect(status == 0, "vigil-demo exited \(status)\nstdout:\n\(transcript)\nstderr:\n\(errors)")
 
         let steps = Self.steps(of: transcript)
         // An investigation reply under the Alertmanager alert.

@@ -2,7 +2,15 @@ import Foundation
 import Logging
 import SlackSimulator
 import Testing
-import VigilCore
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 
 /// What a real host does to Vigil, on the built binary against the simulator: Slack away at boot, a second instance
 /// on the same state folder, a store that cannot be fixed by a restart, and a full filesystem.

@@ -1,8 +1,16 @@
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 import Foundation
 import Logging
 import SlackSimulator
 import Testing
-import VigilCore
 
 /// The Web API actor over the real libcurl driver against the simulator.
 @Suite(.serialized, .timeLimit(.minutes(2)))

@@ -1,7 +1,15 @@
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 import Foundation
 import SlackSimulator
 import Testing
-import VigilCore
 
 /// The real libwebsockets shim and libcurl driver against the simulator over 127.0.0.1.
 @Suite(.serialized, .timeLimit(.minutes(2)))

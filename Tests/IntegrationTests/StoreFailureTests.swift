@@ -3,7 +3,15 @@ import GRDB
 import Logging
 import SlackSimulator
 import Testing
-import VigilCore
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 
 /// A store that refuses writes while alerts arrive, with the real alert monitor, the real SQLite store and the real
 /// libcurl Web API client against the simulator. The fault is injected into the database itself: a trigger that

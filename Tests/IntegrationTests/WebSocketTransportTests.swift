@@ -1,7 +1,15 @@
 import Glibc
 import Logging
 import Testing
-import VigilCore
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 
 private typealias Seen = WebSocketEventStream.Seen
 

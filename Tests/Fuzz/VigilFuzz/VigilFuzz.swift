@@ -1,7 +1,7 @@
 // libFuzzer entry point for the Swift decoders of untrusted input (issue 14, item 6).
 //
 // One executable serves four targets, chosen by VIGIL_FUZZ_TARGET, so `make fuzz` links once (an ASan link of
-// VigilCore takes minutes on a small machine):
+// the Vigil modules take minutes on a small machine):
 //   envelope  EnvelopeHeader.scan over the raw bytes (a Socket Mode frame); every range found must lie inside them
 //   mrkdwn    MrkdwnDecoder.decode (with and without stripping formatting) and decodeEntities over the UTF-8 text
 //   alerts    the bytes decoded as a SlackMessage (JSON), then AlertParsing.parse, with and without a known
@@ -11,13 +11,12 @@
 // Built only by Tests/Fuzz/fuzz.sh (`make fuzz`): Package.swift adds this target when VIGIL_FUZZ=1, so `swift build`,
 // `make test` and the release never compile it, and the fuzz build lives in its own scratch path (.build-fuzz).
 
-import VigilCore
+import AlertReading
+import SlackSocketMode
+import VigilBase
+import VigilDaemon
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,13 @@
 import Logging
-import VigilCore
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 
 /// What the worker logged during a test: the records the tests wait on, plus every warning and error.
 final class LogRecorder: Sendable {

@@ -1,5 +1,13 @@
 import Testing
-import VigilCore
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 
 struct AlertParsingTests {
     /// Every file in samples/alerts must be exercised by a parser test; a new sample fails this test until it is.

@@ -1,5 +1,13 @@
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 import Testing
-import VigilCore
 
 struct GenericAlertParserTests {
     let parser = GenericAlertParser()

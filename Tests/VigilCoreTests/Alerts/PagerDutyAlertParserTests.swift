@@ -1,5 +1,13 @@
 import Testing
-import VigilCore
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 
 /// PagerDuty's Slack layout is unverified (alert-formats §4.4): these posts are written from its documented words.
 struct PagerDutyAlertParserTests {

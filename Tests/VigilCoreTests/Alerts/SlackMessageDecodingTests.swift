@@ -1,6 +1,14 @@
 import Foundation
 import Testing
-import VigilCore
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 
 struct SlackMessageDecodingTests {
     @Test func samplesFolderExists() throws {

@@ -1,8 +1,16 @@
+@testable import AlertInvestigation
+@testable import AlertReading
+@testable import CurlHTTP
+@testable import SlackSocketMode
+@testable import SlackWebClient
+@testable import Vigil
+@testable import VigilBase
+@testable import VigilDaemon
+@testable import VigilStorage
 import Foundation
 import Logging
 import Testing
 
-@testable import VigilCore
 
 struct DaemonConfigurationTests {
     static let fullExample = """

@@ -1,7 +1,16 @@
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 import Foundation
 import Testing
 
-@testable import VigilCore
+
 
 struct DirectMessageTests {
     typealias F = ConversationFixtures

@@ -1,7 +1,15 @@
 import Foundation
 import Logging
 import Testing
-import VigilCore
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 
 /// These tests start real processes (`/bin/sh` with scripts passed as arguments of a fixed executable).
 @Suite("Command probe runner", .timeLimit(.minutes(1)))

@@ -1,6 +1,14 @@
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 import Prometheus
 import Testing
-import VigilCore
 
 /// The metrics pages over a registry made in the test (no global `MetricsSystem`).
 struct MetricsPageTests {

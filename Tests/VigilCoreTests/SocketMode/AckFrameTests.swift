@@ -1,7 +1,15 @@
+@testable import AlertInvestigation
+@testable import AlertReading
+@testable import CurlHTTP
+@testable import SlackSocketMode
+@testable import SlackWebClient
+@testable import Vigil
+@testable import VigilBase
+@testable import VigilDaemon
+@testable import VigilStorage
 import Foundation
 import Testing
 
-@testable import VigilCore
 
 struct AckFrameTests {
     @Test func bareAckEchoesTheRawEnvelopeID() throws {

@@ -1,6 +1,14 @@
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 import Foundation
 import Testing
-import VigilCore
 
 @Suite("Silences")
 struct SilenceTests {

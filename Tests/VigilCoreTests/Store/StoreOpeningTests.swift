@@ -1,8 +1,16 @@
+@testable import AlertInvestigation
+@testable import AlertReading
+@testable import CurlHTTP
+@testable import SlackSocketMode
+@testable import SlackWebClient
+@testable import Vigil
+@testable import VigilBase
+@testable import VigilDaemon
+@testable import VigilStorage
 import Foundation
 import GRDB
 import Testing
 
-@testable import VigilCore
 
 @Suite("Store opening, migrations and restarts")
 struct StoreOpeningTests {

@@ -1,6 +1,14 @@
 import Foundation
 import Testing
-import VigilCore
+import AlertInvestigation
+import AlertReading
+import CurlHTTP
+import SlackSocketMode
+import SlackWebClient
+import Vigil
+import VigilBase
+import VigilDaemon
+import VigilStorage
 import Yams
 
 /// The Slack app manifest requests exactly the scopes the code uses, and `vigil check` asks for the same ones.
@@ -50,10 +58,10 @@ struct SlackAppScopesTests {
     }
 
     /// ``SlackMethod/calledByVigil`` (plus `usergroups.users.list`) names exactly the methods whose typed call in
-    /// `SlackWebAPI` is used somewhere in Vigil's sources (`Sources/VigilCore`, `Sources/vigil`): a new call of an
+    /// `SlackWebAPI` is used somewhere in Vigil's sources (the modules `vigil` links, and `vigil` itself): a new call of an
     /// unlisted method, or a listed method no longer called, fails here before the manifest drifts.
     @Test func calledByVigilMatchesTheCallsInTheSources() throws {
-        let api = try RepositoryFiles.text("Sources/VigilCore/WebAPI/SlackWebAPI.swift")
+        let api = try RepositoryFiles.text("Sources/SlackWebClient/SlackWebAPI.swift")
         func identifier(_ text: Substring) -> String { String(text.prefix { $0.isLetter || $0.isNumber || $0 == "_" }) }
         // The typed call of each method: the function whose body has `call(.<method constant>`.
         var typedCall: [String: String] = [:]
@@ -65,7 +73,10 @@ struct SlackAppScopesTests {
         try #require(typedCall.count >= 15, "found the typed calls: \(typedCall)")
 
         var sources = ""
-        for folder in ["Sources/VigilCore", "Sources/vigil"] {
+        for folder in [
+            "Sources/SlackWebClient", "Sources/Vigil", "Sources/VigilDaemon", "Sources/AlertInvestigation",
+            "Sources/SlackSocketMode", "Sources/vigil",
+        ] {
             let root = RepositoryFiles.url(folder)
             let files = try #require(FileManager.default.enumerator(atPath: root.path)).compactMap { $0 as? String }
             for file in files where file.hasSuffix(".swift") {

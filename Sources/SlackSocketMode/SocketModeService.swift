@@ -1,0 +1,371 @@
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+import VigilBase
+
+/// Keeps Vigil's Socket Mode connections to one workspace open and feeds every envelope to a handler.
+///
+/// - Each of ``SocketModeConfiguration/connectionCount`` slots holds one connection. A connection counts as live only
+///   after Slack's `hello`.
+/// - Every envelope is acked on arrival, on the connection it came on, exactly once (``SocketModeConnection``);
+///   redelivered `event_id`s are acked and dropped (``EventDeduplicator``), and so are envelopes the handler says
+///   it does not need (``SocketModeEnvelopeHandler/needsHandling(_:)``, asked on the service thread); the rest is
+///   dispatched with bounded concurrency (``EnvelopeDispatcher``).
+/// - `disconnect` with `warning` or `refresh_requested`: make-before-break. The slot opens a replacement and retires
+///   the old connection only after the replacement's `hello`. `link_disabled` stops the service with
+///   ``SocketModeError/linkDisabled``; `too_many_websockets` sheds the slot (down to one).
+/// - A connection with no frame and no pong for ``SocketModeConfiguration/staleAfter`` is dropped and replaced.
+/// - Failed attempts back off exponentially with jitter; `Retry-After` from `apps.connections.open` is honoured;
+///   revoked or invalid tokens stop the service.
+/// - Graceful shutdown (SIGTERM): every connection is closed with a close frame, no reconnect is attempted, handlers
+///   still running are awaited, then ``run()`` returns.
+public final class SocketModeService: Service, Sendable {
+    /// A snapshot for `status` displays, metrics and systemd's `STATUS=`.
+    public struct Status: Sendable, Equatable {
+        public var liveConnections: Int
+        public var reconnects: Int
+        /// Envelopes handed to the handler: not redeliveries, not those it said it did not need.
+        public var envelopesDispatched: Int
+        /// Events (envelopes without a response payload: not slash commands or interactions) acked and handed over
+        /// whose handling has not finished: running, or waiting for a handler slot.
+        public var eventsInProgress: Int = 0
+        /// Why the last attempt to open a connection failed (Slack unreachable, 5xx, rate limited), while no
+        /// connection is live; `nil` once one is.
+        public var lastConnectFailure: String? = nil
+    }
+
+    private struct State {
+        var connections: [ObjectIdentifier: SocketModeConnection] = [:]
+        var activeSlots: Int
+        var reconnects = 0
+        var envelopesDispatched = 0
+        var eventsDispatched = 0
+        var eventsFinished = 0
+        var shuttingDown = false
+        var lastConnectFailure: String?
+    }
+
+    private let configuration: SocketModeConfiguration
+    private let transport: WebSocketTransport
+    private let urlProvider: any SocketModeURLProvider
+    private let handler: any SocketModeEnvelopeHandler
+    private let logger: Logger
+    private let deduplicator: EventDeduplicator
+    private let state: Mutex<State>
+    private let statusDidChange: @Sendable (Status) -> Void
+    private let metrics: SocketModeMetrics
+
+    /// - Parameters:
+    ///   - configuration: connection count, timeouts, backoff; validated here.
+    ///   - transport: the shared libwebsockets transport (one per process).
+    ///   - urlProvider: calls `apps.connections.open` with the app-level token.
+    ///   - handler: receives every envelope after its ack.
+    ///   - logger: lifecycle and error logging; never given a token.
+    ///   - statusDidChange: called whenever the number of live connections changes (from any thread; keep it cheap).
+    /// - Throws: ``SocketModeError`` when the configuration is out of range.
+    public init(
+        configuration: SocketModeConfiguration,
+        transport: WebSocketTransport,
+        urlProvider: any SocketModeURLProvider,
+        handler: any SocketModeEnvelopeHandler,
+        logger: Logger,
+        metrics: SocketModeMetrics = SocketModeMetrics(workspace: "default"),
+        statusDidChange: @escaping @Sendable (Status) -> Void = { _ in }
+    ) throws(SocketModeError) {
+        self.metrics = metrics
+        try configuration.validate()
+        self.configuration = configuration
+        self.transport = transport
+        self.urlProvider = urlProvider
+        self.handler = handler
+        self.logger = logger
+        self.deduplicator = EventDeduplicator(window: configuration.deduplicationWindow)
+        self.state = Mutex(State(activeSlots: configuration.connectionCount))
+        self.statusDidChange = statusDidChange
+    }
+
+    /// The current snapshot.
+    public var status: Status {
+        state.withLock { state in
+            Status(
+                liveConnections: state.connections.values.filter(\.isLive).count,
+                reconnects: state.reconnects,
+                envelopesDispatched: state.envelopesDispatched,
+                eventsInProgress: state.eventsDispatched - state.eventsFinished,
+                lastConnectFailure: state.connections.values.contains(where: \.isLive) ? nil : state.lastConnectFailure
+            )
+        }
+    }
+
+    public func run() async throws {
+        let (envelopes, sink) = AsyncStream.makeStream(of: InboundEnvelope.self)
+        let dispatcher = EnvelopeDispatcher(
+            handler: handler,
+            transport: transport,
+            maximumConcurrentHandlers: configuration.maximumConcurrentHandlers,
+            responsePayloadDeadline: configuration.responsePayloadDeadline,
+            logger: logger,
+            handlerErrors: metrics.handlerErrors,
+            handlerFinished: { envelope in
+                guard !envelope.acceptsResponsePayload else { return }
+                self.state.withLock { $0.eventsFinished += 1 }
+            }
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await dispatcher.run(envelopes) }
+            group.addTask {
+                defer { sink.finish() }
+                try await withGracefulShutdownHandler {
+                    try await self.superviseSlots(sink: sink)
+                } onGracefulShutdown: {
+                    self.closeAll()
+                }
+            }
+            try await group.waitForAll()
+        }
+        logger.info("Socket Mode stopped")
+    }
+
+    // MARK: - Slots
+
+    private func superviseSlots(sink: AsyncStream<InboundEnvelope>.Continuation) async throws {
+        let handler = self.handler
+        let countingSink: @Sendable (InboundEnvelope) -> Void = { envelope in
+            // On the service thread: most envelopes end here, with no task and no wake-up of a worker thread.
+            guard envelope.acceptsResponsePayload || handler.needsHandling(envelope) else { return }
+            self.state.withLock {
+                $0.envelopesDispatched += 1
+                if !envelope.acceptsResponsePayload { $0.eventsDispatched += 1 }
+            }
+            sink.yield(envelope)
+        }
+        try await withThrowingDiscardingTaskGroup { group in
+            for slot in 0..<configuration.connectionCount {
+                group.addTask { try await self.runSlot(slot, sink: countingSink) }
+            }
+        }
+    }
+
+    private var isShuttingDown: Bool {
+        state.withLock { $0.shuttingDown } || Task.isCancelled
+    }
+
+    private func closeAll() {
+        let connections = state.withLock { state in
+            state.shuttingDown = true
+            return Array(state.connections.values)
+        }
+        logger.info("closing Socket Mode connections", metadata: ["slack.connections": "\(connections.count)"])
+        for connection in connections { connection.close(code: 1000, reason: "shutting down") }
+    }
+
+    private func forget(_ connection: SocketModeConnection) {
+        let status = state.withLock { state in
+            state.connections[ObjectIdentifier(connection)] = nil
+            return Status(
+                liveConnections: state.connections.values.filter(\.isLive).count,
+                reconnects: state.reconnects,
+                envelopesDispatched: state.envelopesDispatched
+            )
+        }
+        metrics.liveConnections.record(status.liveConnections)
+        statusDidChange(status)
+    }
+
+    private typealias Signals = AsyncStream<SocketModeConnection.Signal>.Iterator
+
+    /// Keeps why the last connection attempt failed, for `STATUS=` and `/vigil status` while none is live.
+    private func recordConnectFailure(_ reason: String) {
+        state.withLock { $0.lastConnectFailure = reason }
+        statusDidChange(status)
+    }
+
+    /// Runs one slot until shutdown: establish, watch, replace.
+    private func runSlot(_ slot: Int, sink: @escaping @Sendable (InboundEnvelope) -> Void) async throws {
+        var random = SystemRandomNumberGenerator()
+        var attempt = 0
+        var minimumDelay = Duration.zero
+        var current: (connection: SocketModeConnection, signals: Signals)?
+        var replacing = false
+        let slotLogger = { var logger = self.logger; logger[metadataKey: "slack.slot"] = "\(slot)"; return logger }()
+
+        try await withThrowingDiscardingTaskGroup { monitors in
+            defer {
+                if let current { forget(current.connection) }
+            }
+            while !isShuttingDown {
+                if current == nil || replacing {
+                    let delay = max(configuration.backoff.delay(forAttempt: attempt, using: &random), minimumDelay)
+                    if delay > .zero {
+                        slotLogger.info("reconnecting after backoff", metadata: ["slack.delay": "\(delay.shortText)",
+                                                                                  "slack.attempt": "\(attempt)"])
+                        do {
+                            try await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+                        } catch {
+                            break
+                        }
+                        if isShuttingDown { break }
+                    }
+                    do {
+                        let established = try await establish(slot: slot, sink: sink, monitors: &monitors,
+                                                              logger: slotLogger)
+                        if let old = current?.connection {
+                            old.retire()
+                            forget(old)
+                            slotLogger.info("replacement live; retired the old connection")
+                        }
+                        current = established
+                        replacing = false
+                        attempt = 0
+                        minimumDelay = .zero
+                    } catch let error as SocketModeError where error.isFatal {
+                        throw error
+                    } catch let error as any ConnectionOpenFailure {
+                        if error.isFatal { throw SocketModeError.connectionOpenFailed("\(error)") }
+                        minimumDelay = error.retryAfter ?? .zero
+                        attempt += 1
+                        slotLogger.warning("could not open a Socket Mode connection: \(error)")
+                        recordConnectFailure("\(error)")
+                        continue
+                    } catch {
+                        attempt += 1
+                        slotLogger.warning("could not open a Socket Mode connection: \(error)")
+                        recordConnectFailure("\(error)")
+                        continue
+                    }
+                }
+                guard var watched = current else { continue }
+                let signal = await watched.signals.next()
+                current = watched
+                switch signal {
+                case .hello:
+                    continue
+                case .disconnectRequested(let reason):
+                    switch reason {
+                    case "link_disabled":
+                        slotLogger.critical("Slack disabled the Socket Mode link (link_disabled)")
+                        watched.connection.close()
+                        throw SocketModeError.linkDisabled
+                    case "too_many_websockets":
+                        watched.connection.close()
+                        let shed = state.withLock { state in
+                            guard state.activeSlots > 1 else { return false }
+                            state.activeSlots -= 1
+                            return true
+                        }
+                        if shed {
+                            slotLogger.warning("Slack reports too many WebSockets for this app; shedding this connection (another Vigil or an old process holds some)")
+                            return
+                        }
+                        slotLogger.warning("Slack reports too many WebSockets for this app; backing off before reconnecting")
+                        attempt = max(attempt, 3)
+                        replacing = true
+                    default:
+                        slotLogger.info("Slack asked for a reconnect; opening the replacement first",
+                                        metadata: ["slack.reason": "\(reason)"])
+                        countReconnect(reason: reason)
+                        replacing = true
+                    }
+                case .stale(let reason):
+                    slotLogger.warning("connection went silent; dropping and replacing it", metadata: ["slack.reason": "\(reason)"])
+                    watched.connection.abort()
+                    forget(watched.connection)
+                    current = nil
+                    countReconnect(reason: "stale")
+                case .ended(let code, let reason):
+                    forget(watched.connection)
+                    current = nil
+                    if !isShuttingDown {
+                        slotLogger.warning("connection closed; reconnecting",
+                                           metadata: ["slack.close_code": "\(code)", "slack.reason": "\(reason)"])
+                        countReconnect(reason: "closed")
+                    }
+                case .failed(let error):
+                    forget(watched.connection)
+                    current = nil
+                    slotLogger.warning("connection failed: \(error); reconnecting")
+                    countReconnect(reason: "failed")
+                case nil:
+                    forget(watched.connection)
+                    current = nil
+                }
+            }
+            current?.connection.close(code: 1000, reason: "shutting down")
+            monitors.cancelAll()
+        }
+    }
+
+    private func countReconnect(reason: String) {
+        state.withLock { $0.reconnects += 1 }
+        metrics.reconnected(reason: reason)
+    }
+
+    /// Opens one connection and waits for its `hello`.
+    private func establish(
+        slot: Int,
+        sink: @escaping @Sendable (InboundEnvelope) -> Void,
+        monitors: inout ThrowingDiscardingTaskGroup<any Error>,
+        logger: Logger
+    ) async throws -> (connection: SocketModeConnection, signals: Signals) {
+        let url = try await urlProvider.openSocketModeURL()
+        let connection = SocketModeConnection(
+            slot: slot, transport: transport, deduplicator: deduplicator, logger: logger, metrics: metrics, sink: sink)
+        let shuttingDown = state.withLock { state in
+            if !state.shuttingDown { state.connections[ObjectIdentifier(connection)] = connection }
+            return state.shuttingDown
+        }
+        if shuttingDown { throw CancellationError() }
+        do {
+            try connection.open(url: url)
+        } catch {
+            forget(connection)
+            throw SocketModeError.handshakeFailed("\(error)")
+        }
+        let configuration = self.configuration
+        monitors.addTask {
+            await connection.monitorLiveness(
+                pingInterval: configuration.pingInterval,
+                staleAfter: configuration.staleAfter,
+                helloTimeout: configuration.helloTimeout
+            )
+        }
+        var signals = connection.signals.makeAsyncIterator()
+        while let signal = await signals.next() {
+            switch signal {
+            case .hello(let numConnections):
+                if let numConnections, numConnections > self.configuration.connectionCount + 1 {
+                    logger.warning(
+                        "Slack counts more connections for this app than Vigil keeps; another process or half-open ghost connections may be swallowing envelopes",
+                        metadata: ["slack.num_connections": "\(numConnections)"]
+                    )
+                }
+                metrics.liveConnections.record(status.liveConnections)
+                logger.info("Socket Mode connection live", metadata: [
+                    "slack.connection": "\(connection.id.map(\.description) ?? "?")",
+                    "slack.num_connections": "\(numConnections.map(String.init) ?? "?")",
+                ])
+                statusDidChange(status)
+                return (connection, signals)
+            case .disconnectRequested("link_disabled"):
+                connection.close()
+                forget(connection)
+                throw SocketModeError.linkDisabled
+            case .disconnectRequested(let reason):
+                logger.notice("disconnect before hello", metadata: ["slack.reason": "\(reason)"])
+            case .stale(let reason):
+                connection.abort()
+                forget(connection)
+                throw SocketModeError.handshakeFailed(reason)
+            case .ended(let code, let reason):
+                forget(connection)
+                throw SocketModeError.handshakeFailed("closed before hello (code \(code) \(reason))")
+            case .failed(let error):
+                forget(connection)
+                throw SocketModeError.handshakeFailed("\(error)")
+            }
+        }
+        forget(connection)
+        throw SocketModeError.handshakeFailed("connection ended before hello")
+    }
+}

@@ -1,0 +1,103 @@
+import VigilStorage
+import Foundation
+import Logging
+import AlertInvestigation
+import VigilBase
+
+extension ConversationService {
+    /// The `action_id`s of the approval buttons; each button's `value` is the request id.
+    enum ApprovalActionID {
+        /// Approve the request.
+        static let approve = "vigil_approve"
+        /// Deny the request.
+        static let deny = "vigil_deny"
+    }
+
+    /// Handles a click on one of Vigil's buttons. Refusals and "nothing changed" answers are shown to the clicker
+    /// only; changes show in the updated message.
+    func handleButton(_ payload: BlockActionsPayload) async {
+        let user = payload.userID
+        let known = [
+            InvestigationMessage.ActionID.acknowledge, InvestigationMessage.ActionID.resolve,
+            InvestigationMessage.ActionID.silenceOneHour, InvestigationMessage.ActionID.rerun,
+            ApprovalActionID.approve, ApprovalActionID.deny,
+        ]
+        guard known.contains(payload.actionID) else {
+            logger.debug("click on a button Vigil does not know", metadata: ["slack.action_id": "\(payload.actionID)"])
+            return
+        }
+        let clicker = ActionSource(user: user, via: .button, team: payload.userTeam, channel: payload.channelID)
+        if let refusal = await otherTeamRefusal(clicker) {
+            await tellClicker(refusal, payload)
+            return
+        }
+        do {
+            switch payload.actionID {
+            case InvestigationMessage.ActionID.acknowledge, InvestigationMessage.ActionID.resolve,
+                InvestigationMessage.ActionID.silenceOneHour, InvestigationMessage.ActionID.rerun:
+                guard let incidentID = Int64(payload.value) else {
+                    logger.warning(
+                        "button without an incident id",
+                        metadata: ["slack.action_id": "\(payload.actionID)"]
+                    )
+                    return
+                }
+                var source = clicker
+                source.messageBlocks = payload.messageBlocks
+                source.messageTS = payload.messageTS
+                if !payload.messageBlocks.isEmpty { investigationBlocks[incidentID] = payload.messageBlocks }
+                let result: ActionResult =
+                    switch payload.actionID {
+                    case InvestigationMessage.ActionID.acknowledge:
+                        try await acknowledge(incidentID: incidentID, source: source)
+                    case InvestigationMessage.ActionID.resolve:
+                        try await resolve(incidentID: incidentID, source: source)
+                    case InvestigationMessage.ActionID.silenceOneHour:
+                        try await silence(incidentID: incidentID, for: .seconds(3600), source: source)
+                    default: try await rerun(incidentID: incidentID, source: source)
+                    }
+                if !result.changed { await tellClicker(result.reply, payload) }
+            case ApprovalActionID.approve, ApprovalActionID.deny:
+                let intent: ApprovalIntent = payload.actionID == ApprovalActionID.approve ? .approve : .deny
+                let result = try await decide(requestID: payload.value, intent: intent, source: clicker)
+                if !result.changed { await tellClicker(result.reply, payload) }
+            default:
+                logger.debug(
+                    "click on a button Vigil does not know",
+                    metadata: ["slack.action_id": "\(payload.actionID)"]
+                )
+            }
+        } catch {
+            logger.error(
+                "button action failed: \(error)",
+                metadata: [
+                    "slack.action_id": "\(payload.actionID)", "slack.user": "\(user)",
+                ]
+            )
+            await tellClicker(
+                ConversationReply("Sorry, that failed on my side (\(Self.shortError(error))). Try again."),
+                payload
+            )
+        }
+    }
+
+    /// An ephemeral answer to the person who clicked, next to the message they clicked on.
+    private func tellClicker(_ reply: ConversationReply, _ payload: BlockActionsPayload) async {
+        do {
+            try await slack.postEphemeral(
+                channel: payload.channelID,
+                user: payload.userID,
+                text: reply.text,
+                blocks: nil,
+                threadTS: payload.threadTS
+            )
+        } catch {
+            logger.warning(
+                "could not answer a click: \(error)",
+                metadata: [
+                    "slack.channel": "\(payload.channelID)", "slack.user": "\(payload.userID)",
+                ]
+            )
+        }
+    }
+}

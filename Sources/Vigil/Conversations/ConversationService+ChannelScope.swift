@@ -1,0 +1,212 @@
+import Foundation
+import Logging
+import AlertInvestigation
+import VigilBase
+import VigilStorage
+
+extension ConversationService {
+    /// What Vigil knows about one channel for channel-scoped permissions: whether it is private and, once needed,
+    /// who is in it. Cached for ``ConversationSettings/channelAccessCacheTTL``.
+    struct ChannelFacts: Sendable {
+        /// `conversations.info`'s `is_private`.
+        var isPrivate: Bool
+        /// `conversations.members`, read only when a private channel (or an external person) needs it.
+        var members: Set<String>?
+        /// When ``isPrivate`` was read; both values expire together.
+        var fetchedAt: Date
+    }
+
+    /// The most channels whose facts are cached; the oldest entry goes first.
+    static let channelFactsCacheLimit = 256
+
+    /// Whether someone can see a channel.
+    enum ChannelAccess: Sendable, Hashable {
+        /// They can: they are in it, it is public (and they are of the workspace's team), or the configuration names
+        /// them for the action.
+        case visible
+        /// They cannot.
+        case hidden
+        /// Slack did not answer, so Vigil cannot tell (treated as hidden, with a "try again" answer).
+        case unknown
+    }
+
+    /// Who an answer is for: one person (a DM, the slash command, an ephemeral refusal), or everyone who can read a
+    /// channel (a reply in an alert thread).
+    enum Viewer: Sendable {
+        /// One person asking.
+        case person(ActionSource)
+        /// Everyone in this channel; a public channel's incidents and this channel's own are fine to show them.
+        case channelReaders(String)
+    }
+
+    // MARK: - Other teams
+
+    /// Whether `source` belongs to another Slack team than the workspace (a Slack Connect guest). Sources without
+    /// a team (older payloads) count as the workspace's own.
+    func isExternal(_ source: ActionSource) -> Bool {
+        guard let team = source.team, !team.isEmpty else { return false }
+        return team != workspace
+    }
+
+    /// The refusal for a person of another team whom `permissions.other_teams` does not list; `nil` for everyone
+    /// else. Checked before anything else they ask.
+    func otherTeamRefusal(_ source: ActionSource) async -> ConversationReply? {
+        guard isExternal(source) else { return nil }
+        switch await permits(settings.permissions.otherTeams, user: source.user) {
+        case .allowed:
+            return nil
+        case .unknown:
+            return Self.groupLookupFailedRefusal
+        case .notAllowed:
+            logger.info(
+                "refused a person of another team",
+                metadata: ["slack.user": "\(source.user)", "slack.team": "\(source.team ?? "")"]
+            )
+            return .refusal(
+                "You're in another Slack organisation than this workspace, and I only answer people of other "
+                    + "organisations whom Vigil's configuration lists, so I did nothing. An admin of this workspace "
+                    + "can add you to `permissions.other_teams`."
+            )
+        }
+    }
+
+    // MARK: - Incidents
+
+    /// The refusal when `source` may not see `incident`'s channel for `action` (`nil` = reading it); `nil` when
+    /// they may.
+    func scopeRefusal(
+        _ incident: Incident,
+        for action: ConversationSettings.Permissions.Action?,
+        source: ActionSource
+    ) async -> ConversationReply? {
+        switch await access(to: incident.channel, for: action, source: source) {
+        case .visible:
+            return nil
+        case .unknown:
+            return .refusal(
+                "I couldn't check whether you can see incident `\(incident.id)`'s channel (Slack didn't answer), so I "
+                    + "did nothing. Try again in a minute."
+            )
+        case .hidden:
+            logger.info(
+                "refused: incident in a channel the person cannot see",
+                metadata: [
+                    "slack.user": "\(source.user)", "vigil.incident": "\(incident.id)",
+                    "vigil.action": "\(action?.rawValue ?? "read")",
+                ]
+            )
+            var text = "Incident `\(incident.id)` belongs to a channel you're not a member of, so I can't "
+            if let action {
+                text += "\(action.description.split(separator: " ").first ?? "act on") it for you. Ask someone in that "
+                text += "channel, ask to be added to it, or ask an admin to name you in `permissions.\(action.rawValue)`."
+            } else {
+                text += "show it to you. Ask someone in that channel, or ask to be added to it."
+            }
+            return .refusal(text)
+        }
+    }
+
+    /// Whether `source` can see `channel` for `action` (`nil` = reading; then `permissions.audit` names who reads
+    /// everything).
+    ///
+    /// In order: asking from the channel itself; being named in the action's list (an ID or a group, never `"*"`);
+    /// a public channel for people of the workspace's team; membership (`conversations.members`).
+    func access(
+        to channel: String,
+        for action: ConversationSettings.Permissions.Action?,
+        source: ActionSource
+    ) async -> ChannelAccess {
+        if source.channel == channel { return .visible }
+        let named = settings.permissions[action ?? .audit]
+        if named.userIDs.contains(source.user) { return .visible }
+        if !named.userGroupIDs.isEmpty,
+            await permits(Audience(userGroupIDs: named.userGroupIDs), user: source.user) == .allowed
+        {
+            return .visible
+        }
+        let needMembers = isExternal(source)
+        guard let facts = await channelFacts(channel, needMembers: needMembers) else { return .unknown }
+        if !facts.isPrivate && !needMembers { return .visible }
+        guard let members = facts.members else { return .unknown }
+        return members.contains(source.user) ? .visible : .hidden
+    }
+
+    /// The channels among `channels` that `viewer` can see, and how many could not be checked.
+    func visibleChannels(_ channels: Set<String>, to viewer: Viewer) async -> (visible: Set<String>, unchecked: Int) {
+        var visible: Set<String> = []
+        var unchecked = 0
+        for channel in channels.sorted() {
+            switch viewer {
+            case .person(let source):
+                switch await access(to: channel, for: nil, source: source) {
+                case .visible: visible.insert(channel)
+                case .hidden: break
+                case .unknown: unchecked += 1
+                }
+            case .channelReaders(let readersChannel):
+                if channel == readersChannel {
+                    visible.insert(channel)
+                } else if let facts = await channelFacts(channel, needMembers: false) {
+                    if !facts.isPrivate { visible.insert(channel) }
+                } else {
+                    unchecked += 1
+                }
+            }
+        }
+        return (visible, unchecked)
+    }
+
+    /// `incidents` without those of channels `viewer` cannot see, and how many channels could not be checked.
+    func visibleIncidents(_ incidents: [Incident], to viewer: Viewer) async -> (incidents: [Incident], unchecked: Int) {
+        let (visible, unchecked) = await visibleChannels(Set(incidents.map(\.channel)), to: viewer)
+        return (incidents.filter { visible.contains($0.channel) }, unchecked)
+    }
+
+    /// A note for lists that left incidents out because channel membership could not be checked.
+    static func uncheckedNote(_ unchecked: Int) -> String {
+        unchecked == 0
+            ? ""
+            : "\n_\(HumanFormat.count(unchecked, "channel")) left out: I couldn't check whether you can see "
+                + "\(unchecked == 1 ? "it" : "them") (Slack didn't answer). Try again in a minute._"
+    }
+
+    // MARK: - The cache
+
+    /// The channel's facts, from the cache while fresh, else from Slack; `nil` when Slack did not answer.
+    private func channelFacts(_ channel: String, needMembers: Bool) async -> ChannelFacts? {
+        let at = now()
+        var facts = channelFactsCache[channel]
+        if let cached = facts, HumanFormat.between(cached.fetchedAt, at) >= settings.channelAccessCacheTTL {
+            facts = nil
+        }
+        do {
+            if facts == nil {
+                facts = ChannelFacts(isPrivate: try await slack.channelIsPrivate(channel: channel), fetchedAt: at)
+            }
+            if var known = facts, known.members == nil, known.isPrivate || needMembers {
+                known.members = try await slack.channelMembers(channel: channel)
+                facts = known
+            }
+        } catch {
+            logger.warning("could not read a channel's privacy or members: \(error)", metadata: ["slack.channel": "\(channel)"])
+            return nil
+        }
+        if let facts { remember(facts, of: channel) }
+        return facts
+    }
+
+    /// Stores `facts`, dropping expired entries and then the oldest while the cache is over its limit.
+    private func remember(_ facts: ChannelFacts, of channel: String) {
+        channelFactsCache[channel] = facts
+        guard channelFactsCache.count > Self.channelFactsCacheLimit else { return }
+        let at = now()
+        channelFactsCache = channelFactsCache.filter {
+            HumanFormat.between($0.value.fetchedAt, at) < settings.channelAccessCacheTTL
+        }
+        while channelFactsCache.count > Self.channelFactsCacheLimit,
+            let oldest = channelFactsCache.min(by: { $0.value.fetchedAt < $1.value.fetchedAt })?.key
+        {
+            channelFactsCache[oldest] = nil
+        }
+    }
+}

@@ -1,0 +1,322 @@
+import Foundation
+import Logging
+import AlertInvestigation
+import AlertReading
+import VigilBase
+import VigilStorage
+
+/// People talking to Vigil in one workspace: mentions in alert threads and elsewhere, direct messages, the slash
+/// command, the investigation buttons, and approvals of probes that need a person's yes.
+///
+/// What it does with each (details in docs/architecture.md):
+/// * **Mentions** (`app_mention`): in an alert's thread, commands about that incident (`status`, `history`,
+///   `related`, `rerun`, `ack`, `resolve`, `silence 2h`, `unsilence`, `approve`/`deny`) or a free-text question
+///   answered from what Vigil knows, saying plainly what it does not know. Elsewhere, the open incidents and help.
+///   A post arriving both as `message` and `app_mention` is answered once (the store's `mention` gate).
+/// * **Direct messages**: the same commands naming an incident id (`ack 42`), plus `alerts`; replies to approval
+///   requests in plain words ("yes, go ahead", "don't") read by ``ApprovalIntentDetector`` — only in the thread of
+///   the request's DM or naming its id.
+/// * **Slash command**: `help`, `status`, `alerts`, `watch`/`unwatch`/`channels`, `silence`/`silences`/`unsilence`,
+///   `history`, `audit`; answers are ephemeral and go into the ack when ready within
+///   ``ConversationSettings/slashReplyBudget``, else through `response_url`. Unknown subcommands get help.
+/// * **Buttons**: Acknowledge, Resolve, Silence 1h, Re-run; the investigation message is updated to show who did
+///   what and when, and every action is audited.
+/// * **Approvals**: ``requestApproval(incident:probe:)`` proposes the probe in the alert thread and DMs each
+///   approver; the first decision (button or text, by someone allowed) closes it everywhere and, on approval, runs
+///   the probe and posts its result in the thread. Requests expire after ``ConversationSettings/approvalTimeout``.
+///
+/// Permissions are checked for every action (``ConversationSettings/Permissions``), and so is the incident's channel:
+/// acting on or reading an incident needs being able to see its channel, lists show only such incidents, and people
+/// of other teams need `permissions.other_teams` (see `ConversationService+ChannelScope.swift`). Refusals say what
+/// is missing and are shown only to the person who asked wherever Slack allows it. Every change goes to the audit log with how
+/// it arrived (button, texpackage t, command).
+///
+/// Time comes from the injected `now` only; nothing here sleeps.
+public actor ConversationService: ConversationHandling {
+    /// The team id.
+    let workspace: String
+    /// Incidents, silences, channels, audit log, dedupe gates.
+    let store: any VigilStore
+    /// The workspace's Web API client.
+    let slack: any SlackMessaging
+    /// Re-runs, watched-channel reloads and facts.
+    let alertMonitor: AlertChannelMonitor
+    /// Vigil's own ids from `auth.test`.
+    let own: MessageClassifier.OwnIdentity
+    /// Permissions, approvers, budgets (replaced by ``apply(_:)`` on a configuration reload).
+    var settings: ConversationSettings
+    /// Resolves user groups named in permissions.
+    let userGroups: (any UserGroupResolver)?
+    /// The daemon's part of `/vigil status`.
+    let statusProvider: StatusProvider?
+    /// Runs approved probes.
+    let probes: ProbeExecutor
+    /// Decisions and failures.
+    let logger: Logger
+    /// The wall clock.
+    let now: @Sendable () -> Date
+    /// Reads free-text approval replies.
+    let intentDetector = ApprovalIntentDetector()
+
+    /// Approval requests by id: pending ones, and closed ones for a day (to answer late clicks precisely).
+    var approvals: [String: ApprovalRequest] = [:]
+    /// DM channel ids (`D…`) of users, learned from their DMs and clicks; `chat.update` needs them.
+    var directChannels: [String: String] = [:]
+    /// User-group members and when they were fetched.
+    var userGroupCache: [String: (members: Set<String>, fetchedAt: Date)] = [:]
+    /// Probe results Vigil knows per incident (approved runs, and whatever ``noteProbeResults(_:incidentID:)`` got).
+    var probeResults: [Int64: [ProbeResult]] = [:]
+    /// Channels' privacy and members for channel-scoped permissions (bounded, expiring).
+    var channelFactsCache: [String: ChannelFacts] = [:]
+    /// Approval requests whose messages are being posted now: a reply in a DM thread Vigil does not know yet may be
+    /// about one of them (the reply can arrive before `chat.postMessage` has answered with the DM's ts).
+    var approvalPostingsInFlight = 0
+    /// Replies waiting for ``approvalPostingsInFlight`` to reach zero.
+    var approvalPostingWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Who asked for the re-run of each incident being re-run now: approval requests it raises are theirs.
+    var rerunRequesters: [Int64: String] = [:]
+    /// The last blocks seen of each incident's investigation message (from button payloads and Vigil's own
+    /// updates), so an update can keep its *Checks* section.
+    var investigationBlocks: [Int64: [JSONValue]] = [:]
+
+    /// Creates the conversation layer of one workspace.
+    ///
+    /// - Parameters:
+    ///   - workspace: The team id; every stored row and audit entry carries it.
+    ///   - store: Incidents, silences, watched channels, the audit log and the `mention` dedupe gate.
+    ///   - slack: The workspace's Web API client.
+    ///   - alertMonitor: For re-running investigations, reloading watched channels and gathering facts.
+    ///   - own: Vigil's ids from `auth.test`: its mention is stripped from commands and its own posts ignored.
+    ///   - settings: Slash command name, permissions, approvers, time budgets.
+    ///   - userGroups: Resolves user groups named in permissions; `nil` treats every group as empty (logged).
+    ///   - status: Fills the daemon part of `/vigil status`; `nil` reports only what the store knows.
+    ///   - probes: Runs approved probes.
+    ///   - logger: For decisions and failures; never message contents beyond commands' names.
+    ///   - now: The wall clock (injected so tests control expiry and budgets).
+    public init(
+        workspace: String,
+        store: any VigilStore,
+        slack: any SlackMessaging,
+        alertMonitor: AlertChannelMonitor,
+        own: MessageClassifier.OwnIdentity,
+        settings: ConversationSettings = ConversationSettings(),
+        userGroups: (any UserGroupResolver)? = nil,
+        status: StatusProvider? = nil,
+        probes: ProbeExecutor = ProbeExecutor(),
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.workspace = workspace
+        self.store = store
+        self.slack = slack
+        self.alertMonitor = alertMonitor
+        self.own = own
+        self.settings = settings
+        self.userGroups = userGroups
+        self.statusProvider = status
+        self.probes = probes
+        self.logger = logger
+        self.now = now
+    }
+
+    // MARK: - ConversationHandling
+
+    /// Handles an `app_mention`, a `message` that mentions Vigil, or a person's message in a DM with Vigil.
+    public func handleMessage(_ message: SlackMessage, isMention: Bool) async {
+        await expireApprovals(now: now())
+        guard let channel = message.channel, let ts = message.ts, let user = message.user, !user.isEmpty,
+            message.botID == nil, user != own.userID, !message.hidden,
+            Self.conversationSubtypes.contains(message.subtype)
+        else { return }
+        let isDirect = message.channelType == "im" || (message.channelType == nil && channel.hasPrefix("D"))
+        if isDirect { learnDirectChannel(user: user, channel: channel) }
+        let text = message.text ?? ""
+        guard isDirect || isMention || mentionsVigil(text) else { return }
+        do {
+            guard
+                try await store.markMessageHandled(
+                    workspace: workspace,
+                    channel: channel,
+                    ts: ts,
+                    purpose: isDirect ? .command : .mention,
+                    at: now()
+                )
+            else {
+                logger.debug(
+                    "message already answered",
+                    metadata: ["slack.channel": "\(channel)", "slack.ts": "\(ts)"]
+                )
+                return
+            }
+            let command = strippingLeadingMention(text)
+            if isDirect {
+                try await handleDirectMessage(
+                    command, user: user, team: message.userTeam, channel: channel, threadTS: message.threadTS)
+            } else {
+                try await handleMention(
+                    command, user: user, team: message.userTeam, channel: channel, ts: ts, threadTS: message.threadTS)
+            }
+        } catch {
+            logger.error(
+                "answering a message failed: \(error)",
+                metadata: [
+                    "slack.channel": "\(channel)", "slack.ts": "\(ts)", "slack.user": "\(user)",
+                ]
+            )
+        }
+    }
+
+    /// Handles a `slash_commands` envelope frame; returns the ephemeral answer for the ack when it is ready within
+    /// ``ConversationSettings/slashReplyBudget``, else sends it through `response_url` and returns `nil`.
+    public func handleSlashCommand(frame: [UInt8]) async -> JSONValue? {
+        let started = now()
+        await expireApprovals(now: started)
+        let payload: SlashCommandPayload
+        do {
+            payload = try JSONDecoder().decode(SlashCommandPayload.Envelope.self, from: Data(frame)).payload
+        } catch {
+            logger.warning("slash command envelope without a readable payload; acked without an answer")
+            return nil
+        }
+        let reply = await answerSlashCommand(payload)
+        let elapsed = HumanFormat.between(started, now())
+        if elapsed <= settings.slashReplyBudget || payload.responseURL.isEmpty { return reply.ephemeralPayload }
+        do {
+            try await slack.respond(responseURL: payload.responseURL, payload: reply.ephemeralPayload)
+        } catch {
+            logger.warning(
+                "could not answer a slow slash command through its response_url: \(error)",
+                metadata: [
+                    "slack.user": "\(payload.userID)", "slack.channel": "\(payload.channelID)",
+                ]
+            )
+        }
+        return nil
+    }
+
+    /// Handles an `interactive` envelope frame (`block_actions` from Vigil's buttons); answers go through
+    /// `chat.update` and `chat.postEphemeral`, so the ack carries nothing.
+    public func handleInteraction(frame: [UInt8]) async -> JSONValue? {
+        await expireApprovals(now: now())
+        let payload: BlockActionsPayload
+        do {
+            payload = try JSONDecoder().decode(BlockActionsPayload.Envelope.self, from: Data(frame)).payload
+        } catch {
+            logger.warning("interactive envelope without a readable payload; ignored")
+            return nil
+        }
+        guard payload.type == "block_actions", !payload.userID.isEmpty else { return nil }
+        if payload.channelID.hasPrefix("D") { learnDirectChannel(user: payload.userID, channel: payload.channelID) }
+        await handleButton(payload)
+        return nil
+    }
+
+    // MARK: - Other public API
+
+    /// Applies new settings (a configuration reload): permissions, approvers, the slash command's name and time
+    /// budgets count from the next message on. Requests already pending keep their expiry; cached user-group and
+    /// channel members are dropped, so a changed group or channel is read again. The workspace URL from `auth.test` is kept when the
+    /// new settings have none.
+    public func apply(_ newSettings: ConversationSettings) {
+        var newSettings = newSettings
+        if newSettings.workspaceURL == nil { newSettings.workspaceURL = settings.workspaceURL }
+        settings = newSettings
+        userGroupCache = [:]
+        channelFactsCache = [:]
+    }
+
+    /// Remembers probe results of an incident's latest investigation, so questions ("what do the checks say?")
+    /// and message updates can show them. Results replace earlier ones of the same probe name.
+    public func noteProbeResults(_ results: [ProbeResult], incidentID: Int64) {
+        var merged = probeResults[incidentID] ?? []
+        for result in results {
+            if let index = merged.firstIndex(where: { $0.name == result.name }) {
+                merged[index] = result
+            } else {
+                merged.append(result)
+            }
+        }
+        probeResults[incidentID] = merged
+    }
+
+    /// Pending approval requests, oldest first.
+    public var pendingApprovals: [ApprovalRequest] {
+        approvals.values.filter(\.state.isPending).sorted { Self.requestOrder($0.id, $1.id) }
+    }
+
+    /// The approval request with this id, if Vigil still holds it (pending, or closed within the last day).
+    public func approval(id: String) -> ApprovalRequest? { approvals[id] }
+
+    // MARK: - Helpers
+
+    /// Subtypes whose messages a person typed (plain messages have none).
+    static let conversationSubtypes: Set<String?> = [nil, "thread_broadcast", "file_share", "me_message"]
+
+    /// Whether `text` mentions Vigil's bot user.
+    func mentionsVigil(_ text: String) -> Bool {
+        guard let userID = own.userID else { return false }
+        return text.contains("<@\(userID)>") || text.contains("<@\(userID)|")
+    }
+
+    /// `text` without the leading mentions of Vigil (`<@U…>` or `<@U…|name>`) and the punctuation after them.
+    func strippingLeadingMention(_ text: String) -> String {
+        var rest = Substring(text.trimmed())
+        while rest.hasPrefix("<@"), let close = rest.firstIndex(of: ">") {
+            let id = rest[rest.index(rest.startIndex, offsetBy: 2)..<close].split(separator: "|").first.map(String.init)
+            guard own.userID == nil || id == own.userID else { break }
+            rest = rest[rest.index(after: close)...]
+            rest = rest.drop { $0.isWhitespace || $0 == ":" || $0 == "," }
+        }
+        return String(rest).trimmed()
+    }
+
+    /// Records a user's DM channel and points their approval DMs at it.
+    func learnDirectChannel(user: String, channel: String) {
+        guard directChannels[user] != channel else { return }
+        directChannels[user] = channel
+        for (id, request) in approvals {
+            var changed = request
+            for index in changed.messages.indices where changed.messages[index].recipient == user {
+                changed.messages[index].channel = channel
+            }
+            if changed != request { approvals[id] = changed }
+        }
+    }
+
+    /// Orders numeric request ids numerically.
+    static func requestOrder(_ lhs: String, _ rhs: String) -> Bool {
+        switch (Int64(lhs), Int64(rhs)) {
+        case (let left?, let right?): left < right
+        default: lhs < rhs
+        }
+    }
+
+    /// Rendering options for investigation updates.
+    func messageOptions() -> InvestigationMessage.Options {
+        InvestigationMessage.Options(now: now(), workspaceURL: settings.workspaceURL)
+    }
+
+    /// The alert of an incident: the stored root post, else one rebuilt from the incident's fields.
+    func alert(of incident: Incident) async throws -> Alert {
+        if let stored = try await store.alert(workspace: workspace, channel: incident.channel, ts: incident.rootTS) {
+            return stored.alert
+        }
+        return Alert(
+            source: incident.source,
+            status: .firing,
+            severity: incident.severity,
+            name: incident.name,
+            summary: incident.summary,
+            labels: incident.labels,
+            host: incident.host,
+            service: incident.service,
+            identity: incident.identity
+        )
+    }
+
+    /// The incident with `id` in this workspace.
+    func incident(id: Int64) async throws -> Incident? {
+        guard let incident = try await store.incident(id: id), incident.workspace == workspace else { return nil }
+        return incident
+    }
+}
