@@ -60,11 +60,15 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        /// Host facilities Swift's Glibc module does not reach: the system trust store's hashed directory (both the
+        /// WebSocket and the HTTP client trust it), a file's POSIX ACL (token files), the allocator's arena cap. `chs_`.
         .target(
             name: "CHostSupport",
             cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Wno-unused-parameter"])],
             linkerSettings: [.linkedLibrary("crypto")]
         ),
+        /// The libwebsockets shim: owns the `lws_context` and its one service thread; Swift sees connection ids, events
+        /// and copied bytes, never `struct lws *`. Also the metrics endpoint's tiny HTTP server. `css_`.
         .target(
             name: "CSlackSocket",
             dependencies: ["CLibWebSockets", "CHostSupport"],
@@ -73,11 +77,15 @@ let package = Package(
         ),
 
         // The layers, lowest first; each depends only on layers above it in this list (docs/architecture.md).
+        /// What every layer shares and nothing Slack-specific needs beyond: `JSONValue`, `SlackTimestamp`, `Deadline`,
+        /// the `Duration` conversions and text trimming. No I/O.
         .target(
             name: "VigilBase",
             dependencies: [.product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
+        /// Socket Mode: the WebSocket transport over CSlackSocket, connections, slots (their state machine), envelope
+        /// acks and the dispatcher that hands envelopes to an ``SocketModeEnvelopeHandler``. Knows nothing of alerts.
         .target(
             name: "SlackSocketMode",
             dependencies: [
@@ -88,6 +96,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        /// The libcurl driver: one multi thread, transfers as `async` calls, TLS through the system store, and the
+        /// destination policy that keeps probe requests off link-local and metadata addresses.
         .target(
             name: "CurlHTTP",
             dependencies: [
@@ -97,6 +107,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        /// The Slack Web API: one rate-limited actor per workspace (tiers, `Retry-After`, priorities), typed
+        /// methods, Slack's errors, the scopes Vigil needs.
         .target(
             name: "SlackWebClient",
             dependencies: [
@@ -106,11 +118,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        /// Slack message → `Alert`: the parsers of the known monitoring tools and the generic reading. Pure: no I/O,
+        /// no store, no clock.
         .target(
             name: "AlertReading",
             dependencies: ["VigilBase"],
             swiftSettings: strictSettings
         ),
+        /// Durable state: the `VigilStore` protocols and their SQLite implementation (GRDB), the state folder's lock.
         .target(
             name: "VigilStorage",
             dependencies: [
@@ -121,6 +136,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        /// An investigation: history and flapping from the store, runbook rules, probes (HTTP through CurlHTTP,
+        /// commands in a sandboxed child), and the Block Kit message that reports it.
         .target(
             name: "AlertInvestigation",
             dependencies: [
@@ -130,6 +147,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        /// The handlers: the event router, alert channels (investigate, follow state changes, catch up) and the
+        /// conversation layer (mentions, DMs, `/vigil`, buttons, approvals). Data flows down: router → handler →
+        /// store / Web API.
         .target(
             name: "Vigil",
             dependencies: [
@@ -139,6 +159,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        /// The process: configuration (files, environment, credentials), one service per workspace, systemd
+        /// notification, health, metrics page, reload; wires the layers together.
         .target(
             name: "VigilDaemon",
             dependencies: [
