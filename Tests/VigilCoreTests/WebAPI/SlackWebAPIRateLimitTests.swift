@@ -112,9 +112,11 @@ struct SlackWebAPIRateLimitTests {
         async let info = api.conversationInfo(channel: "C1")
         await clock.waitForSleepers()
         clock.advance(by: .seconds(5))
-        let error = await #expect(throws: SlackAPIError.self) { _ = try await info }
-        #expect(error?.kind == .rateLimited)
-        #expect(error?.retryAfter == .seconds(9))
+        var thrown: (any Error)?
+        do { _ = try await info } catch { thrown = error }
+        let error = try #require(thrown as? SlackAPIError)
+        #expect(error.kind == .rateLimited)
+        #expect(error.retryAfter == .seconds(9))
         #expect(transport.sent.count == 2)
         #expect(clock.sleepingUntil.isEmpty, "no wait after the last attempt")
     }
