@@ -6,7 +6,6 @@ import Foundation
 import GRDB
 
 extension SQLiteVigilStore {
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func history(workspace: String, identity: String, now: Date) async throws -> IncidentHistory {
         let end = Self.epoch(now)
         let dayStart = end - 24 * 3600
@@ -74,7 +73,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func flapping(
         workspace: String,
         identity: String,
@@ -107,7 +105,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func markFlapping(incidentID: Int64, at: Date, window: Duration) async throws -> Bool {
         let windowStart = Self.epoch(at) - Self.seconds(window)
         return try await writer.write { db in
@@ -133,7 +130,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func relatedIncidents(
         workspace: String,
         around incident: Incident,
@@ -178,7 +174,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func recentAlertCount(workspace: String, channel: String, since: Date) async throws -> Int {
         try await writer.read { db in
             try Int.fetchOne(

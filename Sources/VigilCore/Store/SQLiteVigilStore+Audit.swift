@@ -6,7 +6,6 @@ import Foundation
 import GRDB
 
 extension SQLiteVigilStore {
-    /// Implements the ``VigilStore`` requirement of the same name.
     @discardableResult
     public func appendAudit(
         workspace: String,
@@ -41,7 +40,6 @@ extension SQLiteVigilStore {
         )
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func recentAudit(workspace: String, limit: Int) async throws -> [AuditEntry] {
         try await writer.read { db in
             try Row.fetchAll(
@@ -52,7 +50,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func auditEntries(workspace: String, target: String, limit: Int) async throws -> [AuditEntry] {
         try await writer.read { db in
             try Row.fetchAll(

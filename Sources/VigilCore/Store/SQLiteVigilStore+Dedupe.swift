@@ -7,7 +7,6 @@ import GRDB
 import Logging
 
 extension SQLiteVigilStore {
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func markEventProcessed(workspace: String, eventID: String, at: Date) async throws -> Bool {
         try await writer.write { db in
             try db.execute(
@@ -21,7 +20,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func markMessageHandled(
         workspace: String,
         channel: String,
@@ -41,7 +39,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     @discardableResult
     public func pruneProcessedEvents(olderThan ttl: Duration, now: Date) async throws -> Int {
         let effectiveTTL = max(ttl, Self.minimumDedupeTTL)
@@ -58,7 +55,6 @@ extension SQLiteVigilStore {
 }
 
 extension SQLiteVigilStore {
-    /// Implements the ``VigilStore`` requirement of the same name, in one write transaction.
     @discardableResult
     public func pruneHistory(before cutoff: Date) async throws -> Int {
         let limit = Self.epoch(cutoff)

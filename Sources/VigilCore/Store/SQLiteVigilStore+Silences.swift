@@ -6,7 +6,6 @@ import Foundation
 import GRDB
 
 extension SQLiteVigilStore {
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func createSilence(
         workspace: String,
         matcher: Silence.Matcher,
@@ -43,7 +42,6 @@ extension SQLiteVigilStore {
         )
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func activeSilences(workspace: String, at: Date) async throws -> [Silence] {
         try await writer.read { db in
             try Row.fetchAll(
@@ -54,7 +52,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     @discardableResult
     public func removeSilence(workspace: String, id: Int64) async throws -> Bool {
         try await writer.write { db in
@@ -63,7 +60,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func activeSilence(matching alert: Alert, workspace: String, at: Date) async throws -> Silence? {
         // Few silences are active at once: match the globs here rather than in dialect-specific SQL.
         try await activeSilences(workspace: workspace, at: at)
