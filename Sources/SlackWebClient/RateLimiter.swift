@@ -5,61 +5,12 @@
 /// suspension point (the actor is re-entrant), and among calls waiting for the same bucket the highest priority goes
 /// first, then the oldest.
 public struct RateLimiter<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
-    /// A bucket's budget: burst size and sustained rate.
-    public struct Budget: Sendable, Hashable {
-        public var burst: Int
-        public var interval: Duration
-
-        public init(burst: Int, perMinute: Double) {
-            self.burst = burst
-            self.interval = .seconds(60 / perMinute)
-        }
-
-        public init(burst: Int, interval: Duration) {
-            self.burst = burst
-            self.interval = interval
-        }
-    }
-
-    /// Budgets by tier; ``unlimited`` turns limiting off (benchmarks of the client itself).
-    public struct Budgets: Sendable, Hashable {
-        public var tier1 = Budget(burst: 3, perMinute: 6)
-        public var tier2 = Budget(burst: 5, perMinute: 20)
-        public var tier3 = Budget(burst: 10, perMinute: 50)
-        public var tier4 = Budget(burst: 20, perMinute: 100)
-        public var postMessagePerChannel = Budget(burst: 1, interval: .seconds(1))
-        public var postMessagePerWorkspace = Budget(burst: 30, perMinute: 300)
-        public var enabled = true
-
-        public init() {}
-
-        /// No limits at all.
-        public static var unlimited: Budgets {
-            var budgets = Budgets()
-            budgets.enabled = false
-            return budgets
-        }
-
-        func budget(for key: Key) -> Budget {
-            switch key {
-            case .tier(.tier1): tier1
-            case .tier(.tier2): tier2
-            case .tier(.tier3): tier3
-            case .tier(.tier4): tier4
-            case .tier(.postMessage): postMessagePerWorkspace
-            case .channel: postMessagePerChannel
-            case .method: tier4
-            }
-        }
-    }
-
-    /// A bucket's key.
-    public enum Key: Sendable, Hashable {
-        case tier(SlackMethod.Tier)
-        case channel(String)
-        /// A method Slack rate limited with `Retry-After` outside its tier bucket.
-        case method(String)
-    }
+    /// A bucket's budget (the same type for every clock).
+    public typealias Budget = RateLimitBudget
+    /// Budgets by tier (the same type for every clock).
+    public typealias Budgets = RateLimitBudgets
+    /// A bucket's key (the same type for every clock).
+    public typealias Key = RateLimitKey
 
     /// A caller's place in line.
     public struct Ticket: Sendable, Hashable, Comparable {
@@ -161,7 +112,63 @@ public struct RateLimiter<Instant: InstantProtocol>: Sendable where Instant.Dura
     }
 }
 
-extension RateLimiter.Key {
+/// A bucket's budget: burst size and sustained rate.
+public struct RateLimitBudget: Sendable, Hashable {
+    public var burst: Int
+    public var interval: Duration
+
+    public init(burst: Int, perMinute: Double) {
+        self.burst = burst
+        self.interval = .seconds(60 / perMinute)
+    }
+
+    public init(burst: Int, interval: Duration) {
+        self.burst = burst
+        self.interval = interval
+    }
+}
+
+/// Budgets by tier; ``unlimited`` turns limiting off (benchmarks of the client itself).
+public struct RateLimitBudgets: Sendable, Hashable {
+    public var tier1 = RateLimitBudget(burst: 3, perMinute: 6)
+    public var tier2 = RateLimitBudget(burst: 5, perMinute: 20)
+    public var tier3 = RateLimitBudget(burst: 10, perMinute: 50)
+    public var tier4 = RateLimitBudget(burst: 20, perMinute: 100)
+    public var postMessagePerChannel = RateLimitBudget(burst: 1, interval: .seconds(1))
+    public var postMessagePerWorkspace = RateLimitBudget(burst: 30, perMinute: 300)
+    public var enabled = true
+
+    public init() {}
+
+    /// No limits at all.
+    public static var unlimited: RateLimitBudgets {
+        var budgets = RateLimitBudgets()
+        budgets.enabled = false
+        return budgets
+    }
+
+    func budget(for key: RateLimitKey) -> RateLimitBudget {
+        switch key {
+        case .tier(.tier1): tier1
+        case .tier(.tier2): tier2
+        case .tier(.tier3): tier3
+        case .tier(.tier4): tier4
+        case .tier(.postMessage): postMessagePerWorkspace
+        case .channel: postMessagePerChannel
+        case .method: tier4
+        }
+    }
+}
+
+/// A bucket's key.
+public enum RateLimitKey: Sendable, Hashable {
+    case tier(SlackMethod.Tier)
+    case channel(String)
+    /// A method Slack rate limited with `Retry-After` outside its tier bucket.
+    case method(String)
+}
+
+extension RateLimitKey {
     var isMethod: Bool {
         if case .method = self { return true }
         return false

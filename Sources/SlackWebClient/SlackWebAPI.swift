@@ -11,18 +11,20 @@ import VigilBase
 ///   429s rather than reacting to them. The queue of waiting calls is bounded; when it is full, status updates are
 ///   refused with ``SlackAPIError/Kind/queueFull`` instead of piling up.
 /// - **When Slack says no.** HTTP 429 / `ratelimited`: no call to that method (or channel) before `Retry-After`, then
-///   retry. 502/503 (and 5xx on idempotent calls) and connection failures that certainly did not reach Slack: bounded retries with
+///   retry (one path for both, through the same budgets every call waits for). 502/503 (and 5xx on idempotent calls) and connection failures that certainly did not reach Slack: bounded retries with
 ///   exponential backoff and full jitter (502/503 mean the request never reached Slack's backend). A post (or any
 ///   non-idempotent call) whose fate is unknown — a timeout or a
 ///   dropped connection after sending, an HTTP 500 or 504 — is **not** re-sent; it fails with
 ///   ``SlackAPIError/Kind/deliveryUncertain`` so nothing is posted twice. `not_in_channel` on `chat.postMessage`:
 ///   `conversations.join` once, then the post again. Revoked or invalid tokens: ``SlackAPIError/isFatalAuth``, also
 ///   reported to `onFatalAuth`.
-/// - **Secrets.** Tokens are held as ``SlackToken`` and only ever written package into the `Authorization` header.
+/// - **One clock.** Every wait — for budget, `Retry-After` or a backoff — is a sleep on the injected clock, so tests
+///   drive rate limiting with a clock they move by hand.
+/// - **Secrets.** Tokens are held as ``SlackToken`` and only ever written into the `Authorization` header.
 public actor SlackWebAPI {
     /// Limits and retry policy.
     public struct Configuration: Sendable {
-        public var budgets: RateLimiter<ContinuousClock.Instant>.Budgets
+        public var budgets: RateLimitBudgets
         /// Attempts after a 429 before giving up.
         public var maximumRateLimitRetries: Int
         /// Retries after a 5xx or a connection failure.
@@ -38,7 +40,7 @@ public actor SlackWebAPI {
         public var queueCapacity: Int
 
         public init(
-            budgets: RateLimiter<ContinuousClock.Instant>.Budgets = .init(),
+            budgets: RateLimitBudgets = .init(),
             maximumRateLimitRetries: Int = 5,
             maximumServerErrorRetries: Int = 3,
             initialBackoff: Duration = .milliseconds(250),
@@ -79,7 +81,8 @@ public actor SlackWebAPI {
     private let configuration: Configuration
     private let logger: Logger
     private let onFatalAuth: @Sendable (SlackAPIError) -> Void
-    private var limiter: RateLimiter<ContinuousClock.Instant>
+    private let clock: ElapsedClock
+    private var limiter: RateLimiter<ElapsedClock.Instant>
     private var random = SystemRandomNumberGenerator()
     private let queueDepthGauge = Gauge(label: "vigil_webapi_queue_depth")
     private let queueWaitTimer = Metrics.Timer(label: "vigil_webapi_queue_wait_seconds")
@@ -90,6 +93,7 @@ public actor SlackWebAPI {
     ///   - appToken: the `xapp-` token for `apps.connections.open`.
     ///   - transport: the libcurl driver (shared by all workspaces).
     ///   - configuration: budgets and retry policy.
+    ///   - clock: what every wait sleeps on (budget, `Retry-After`, backoff); tests pass a clock they move by hand.
     ///   - logger: failures and retries; never a token.
     ///   - onFatalAuth: called when Slack says a token no longer works.
     public init(
@@ -98,6 +102,7 @@ public actor SlackWebAPI {
         appToken: SlackToken?,
         transport: any HTTPTransport,
         configuration: Configuration = Configuration(),
+        clock: any Clock<Duration> = ContinuousClock(),
         logger: Logger,
         onFatalAuth: @escaping @Sendable (SlackAPIError) -> Void = { _ in }
     ) {
@@ -108,6 +113,7 @@ public actor SlackWebAPI {
         self.configuration = configuration
         self.logger = logger
         self.onFatalAuth = onFatalAuth
+        self.clock = ElapsedClock(clock)
         self.limiter = RateLimiter(budgets: configuration.budgets)
     }
 
@@ -323,7 +329,7 @@ public actor SlackWebAPI {
                 && attempt < configuration.maximumServerErrorRetries
             {
                 attempt += 1
-                try await Task.sleep(for: backoff(attempt))
+                try await clock.sleep(for: backoff(attempt))
             } catch let error as SlackAPIError {
                 throw error
             } catch is CancellationError {
@@ -369,12 +375,12 @@ public actor SlackWebAPI {
                 }
                 serverRetries += 1
                 logger.notice("Slack unreachable; retrying", metadata: ["slack.method": "\(method.name)", "slack.attempt": "\(serverRetries)"])
-                try await Task.sleep(for: backoff(serverRetries))
+                try await clock.sleep(for: backoff(serverRetries))
                 continue
             } catch {
                 if method.isIdempotent && serverRetries < maximumServerRetries {
                     serverRetries += 1
-                    try await Task.sleep(for: backoff(serverRetries))
+                    try await clock.sleep(for: backoff(serverRetries))
                     continue
                 }
                 outcome = "uncertain"
@@ -386,21 +392,7 @@ public actor SlackWebAPI {
             if method.tier == .postMessage, let channel, configuration.budgets.enabled {
                 // Slack measures the spacing of posts as they arrive: count the next post's second from this answer,
                 // not from this send, so transport jitter cannot bunch two posts together.
-                limiter.block([.channel(channel)], for: configuration.budgets.postMessagePerChannel.interval, now: .now)
-            }
-            if response.status == 429 {
-                let retryAfter = Self.retryAfter(response) ?? configuration.defaultRetryAfter
-                Counter(label: "vigil_webapi_ratelimited_total", dimensions: [("method", method.name)]).increment()
-                limiter.block(blockKeys(method, channel: channel), for: retryAfter, now: .now)
-                logger.warning("rate limited by Slack; waiting as asked", metadata: [
-                    "slack.method": "\(method.name)", "slack.retry_after": "\(retryAfter.seconds)s",
-                ])
-                guard retryRateLimits, rateLimitRetries < configuration.maximumRateLimitRetries else {
-                    outcome = "ratelimited"
-                    throw SlackAPIError(method: method.name, kind: .rateLimited, retryAfter: retryAfter)
-                }
-                rateLimitRetries += 1
-                continue
+                limiter.block([.channel(channel)], for: configuration.budgets.postMessagePerChannel.interval, now: clock.now)
             }
             if response.status >= 500 {
                 let safeToRetry = method.isIdempotent || [502, 503].contains(response.status)
@@ -413,20 +405,19 @@ public actor SlackWebAPI {
                 }
                 serverRetries += 1
                 logger.notice("Slack answered \(response.status); retrying", metadata: ["slack.method": "\(method.name)"])
-                try await Task.sleep(for: backoff(serverRetries))
+                try await clock.sleep(for: backoff(serverRetries))
                 continue
             }
-            guard let body = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body)) else {
-                throw SlackAPIError(method: method.name, kind: .malformedResponse(response.status))
-            }
-            if body["ok"]?.boolValue == true {
-                outcome = "ok"
-                return (body, response)
-            }
-            let code = body["error"]?.stringValue ?? "unknown_error"
-            if code == "ratelimited" {
+            let decoded = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body))
+            if Self.isRateLimited(response, body: decoded) {
+                // No call to this method (or channel) before Retry-After: the block holds every call, this one's
+                // retry included, in `waitForBudget`.
                 let retryAfter = Self.retryAfter(response) ?? configuration.defaultRetryAfter
-                limiter.block(blockKeys(method, channel: channel), for: retryAfter, now: .now)
+                Counter(label: "vigil_webapi_ratelimited_total", dimensions: [("method", method.name)]).increment()
+                limiter.block(blockKeys(method, channel: channel), for: retryAfter, now: clock.now)
+                logger.warning("rate limited by Slack; waiting as asked", metadata: [
+                    "slack.method": "\(method.name)", "slack.retry_after": "\(retryAfter.seconds)s",
+                ])
                 guard retryRateLimits, rateLimitRetries < configuration.maximumRateLimitRetries else {
                     outcome = "ratelimited"
                     throw SlackAPIError(method: method.name, kind: .rateLimited, retryAfter: retryAfter)
@@ -434,6 +425,14 @@ public actor SlackWebAPI {
                 rateLimitRetries += 1
                 continue
             }
+            guard let body = decoded else {
+                throw SlackAPIError(method: method.name, kind: .malformedResponse(response.status))
+            }
+            if body["ok"]?.boolValue == true {
+                outcome = "ok"
+                return (body, response)
+            }
+            let code = body["error"]?.stringValue ?? "unknown_error"
             if SlackAPIError.transientCodes.contains(code) {
                 // Slack's own trouble. `service_unavailable` and `request_timeout` mean the call was not carried
                 // out; after `internal_error` or `fatal_error` part of it may have been, so only idempotent calls
@@ -449,7 +448,7 @@ public actor SlackWebAPI {
                 }
                 serverRetries += 1
                 logger.notice("Slack answered \(code); retrying", metadata: ["slack.method": "\(method.name)"])
-                try await Task.sleep(for: backoff(serverRetries))
+                try await clock.sleep(for: backoff(serverRetries))
                 continue
             }
             if code == "not_in_channel", method == .chatPostMessage, let channel, !joined {
@@ -489,7 +488,7 @@ public actor SlackWebAPI {
     private func waitForBudget(_ method: SlackMethod, channel: String?, priority: CallPriority) async throws {
         let keys = limiter.keys(for: method, channel: channel)
         let ticket = limiter.ticket(priority: priority)
-        var wait = limiter.acquire(keys, ticket: ticket, now: .now)
+        var wait = limiter.acquire(keys, ticket: ticket, now: clock.now)
         guard wait > .zero else { return }
         if limiter.waitingCount > configuration.queueCapacity && priority == .statusUpdate
             || limiter.waitingCount > configuration.queueCapacity * 2
@@ -497,24 +496,24 @@ public actor SlackWebAPI {
             limiter.withdraw(ticket)
             throw SlackAPIError(method: method.name, kind: .queueFull)
         }
-        let started = ContinuousClock.now
+        let started = clock.now
         queueDepthGauge.record(limiter.waitingCount)
         defer {
-            queueWaitTimer.recordNanoseconds(Int64((ContinuousClock.now - started).seconds * 1e9))
+            queueWaitTimer.recordNanoseconds(Int64(started.duration(to: clock.now).seconds * 1e9))
             queueDepthGauge.record(limiter.waitingCount)
         }
         while wait > .zero {
             do {
-                try await Task.sleep(for: wait)
+                try await clock.sleep(for: wait)
             } catch {
                 limiter.withdraw(ticket)
                 throw error
             }
-            wait = limiter.acquire(keys, ticket: ticket, now: .now)
+            wait = limiter.acquire(keys, ticket: ticket, now: clock.now)
         }
     }
 
-    private func blockKeys(_ method: SlackMethod, channel: String?) -> [RateLimiter<ContinuousClock.Instant>.Key] {
+    private func blockKeys(_ method: SlackMethod, channel: String?) -> [RateLimitKey] {
         if method.tier == .postMessage, let channel { return [.channel(channel)] }
         return [.method(method.name)]
     }
@@ -524,6 +523,15 @@ public actor SlackWebAPI {
         return .seconds(Double.random(in: 0...ceiling, using: &random))
     }
 
+    /// Slack's "slow down": HTTP 429, or `{"ok": false, "error": "ratelimited"}` in an answer that is not a 5xx.
+    static func isRateLimited(_ response: HTTPResponse, body: JSONValue?) -> Bool {
+        if response.status == 429 { return true }
+        guard response.status < 500, let body, body["ok"]?.boolValue != true else { return false }
+        return body["error"]?.stringValue == "ratelimited"
+    }
+
+    /// The wait Slack asked for in `Retry-After` (seconds, at most an hour); `nil` when there is none or it is not a
+    /// number.
     static func retryAfter(_ response: HTTPResponse) -> Duration? {
         guard let raw = response[header: "retry-after"], let seconds = Double(raw.trimmed()), seconds >= 0 else { return nil }
         return .seconds(min(seconds, 3600))

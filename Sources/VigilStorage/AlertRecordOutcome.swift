@@ -1,7 +1,7 @@
 /// What recording an alert post did to the incidents of its identity.
 ///
-/// Returned by ``VigilStore/recordAlert(_:workspace:channel:ts:threadTS:at:)`` and
-/// ``VigilStore/applyStateChange(workspace:channel:rootTS:ts:alert:at:)``; the caller decides from it whether to
+/// Returned by ``IncidentStore/recordAlert(_:workspace:channel:ts:threadTS:at:)`` and
+/// ``IncidentStore/applyStateChange(workspace:channel:rootTS:ts:alert:at:)``; the caller decides from it whether to
 /// investigate, post a resolution note, or stay quiet.
 public enum AlertRecordOutcome: Sendable, Hashable {
     /// A firing alert with no active incident for its identity opened this one.

@@ -51,7 +51,7 @@ public struct Incident: Sendable, Hashable, Identifiable {
     /// The `ts` of Vigil's investigation reply in the thread, once posted.
     public var investigationTS: String?
     /// When Vigil flagged this incident's identity as flapping
-    /// (see ``VigilStore/markFlapping(incidentID:at:window:)``).
+    /// (see ``IncidentAnalysisStore/markFlapping(incidentID:at:window:)``).
     public var flappingFlaggedAt: Date?
 
     /// Creates an incident value (stores create them; tests and fakes may too).

@@ -1,5 +1,5 @@
 /// Why Vigil handles a Slack message, for the message-level dedupe gate
-/// (``VigilStore/markMessageHandled(workspace:channel:ts:purpose:at:)``).
+/// (``DedupeStore/markMessageHandled(workspace:channel:ts:purpose:at:)``).
 ///
 /// One post can legitimately be handled once per purpose (parsed as an alert, and answered as a mention), but
 /// never twice for the same purpose, whether it arrives as `message`, as `app_mention`, or via history catch-up.

@@ -3,7 +3,6 @@ import GRDB
 import VigilBase
 
 extension SQLiteVigilStore {
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func history(workspace: String, identity: String, now: Date) async throws -> IncidentHistory {
         let end = Self.epoch(now)
         let dayStart = end - 24 * 3600
@@ -71,7 +70,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func flapping(
         workspace: String,
         identity: String,
@@ -104,7 +102,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func markFlapping(incidentID: Int64, at: Date, window: Duration) async throws -> Bool {
         let windowStart = Self.epoch(at) - Self.seconds(window)
         return try await writer.write { db in
@@ -130,7 +127,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func relatedIncidents(
         workspace: String,
         around incident: Incident,
@@ -175,7 +171,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func recentAlertCount(workspace: String, channel: String, since: Date) async throws -> Int {
         try await writer.read { db in
             try Int.fetchOne(

@@ -2,7 +2,6 @@ import Foundation
 import GRDB
 
 extension SQLiteVigilStore {
-    /// Implements the ``VigilStore`` requirement of the same name.
     @discardableResult
     public func appendAudit(
         workspace: String,
@@ -37,7 +36,6 @@ extension SQLiteVigilStore {
         )
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func recentAudit(workspace: String, limit: Int) async throws -> [AuditEntry] {
         try await writer.read { db in
             try Row.fetchAll(
@@ -48,7 +46,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func auditEntries(workspace: String, target: String, limit: Int) async throws -> [AuditEntry] {
         try await writer.read { db in
             try Row.fetchAll(

@@ -5,7 +5,6 @@ import VigilBase
 extension SQLiteVigilStore {
     // MARK: Watched channels
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     @discardableResult
     public func addWatchedChannel(
         workspace: String,
@@ -26,7 +25,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     @discardableResult
     public func removeWatchedChannel(workspace: String, channel: String) async throws -> Bool {
         try await writer.write { db in
@@ -38,7 +36,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func watchedChannels(workspace: String) async throws -> [WatchedChannel] {
         try await writer.read { db in
             try Row.fetchAll(
@@ -51,7 +48,6 @@ extension SQLiteVigilStore {
 
     // MARK: Cursors
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     @discardableResult
     public func advanceCursor(workspace: String, channel: String, to ts: String, at: Date) async throws -> Bool {
         try await moveCursor(workspace: workspace, channel: channel, to: ts, at: at) { current in
@@ -59,7 +55,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func cursor(workspace: String, channel: String) async throws -> String? {
         try await writer.read { db in
             try String.fetchOne(
@@ -72,7 +67,6 @@ extension SQLiteVigilStore {
 
     /// Compares Slack timestamps (`"1700000000.000100"`) numerically: whole seconds, then the fraction, without
     /// going through `Double` (which cannot hold every microsecond of a 10-digit epoch exactly).
-    /// Implements the ``VigilStore`` requirement of the same name.
     @discardableResult
     public func rewindCursor(workspace: String, channel: String, before ts: String, at: Date) async throws -> Bool {
         guard let target = SlackTimestamp.justBefore(ts) else { return false }
@@ -105,7 +99,6 @@ extension SQLiteVigilStore {
 
     // MARK: Storm summaries
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func saveStormSummary(_ summary: StormSummary) async throws {
         try await writer.write { db in
             try db.execute(
@@ -124,7 +117,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func stormSummary(workspace: String, channel: String) async throws -> StormSummary? {
         try await writer.read { db in
             try Row.fetchOne(
@@ -135,7 +127,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func clearStormSummary(workspace: String, channel: String) async throws {
         try await writer.write { db in
             try db.execute(

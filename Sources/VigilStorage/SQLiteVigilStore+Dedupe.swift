@@ -3,7 +3,6 @@ import GRDB
 import Logging
 
 extension SQLiteVigilStore {
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func markEventProcessed(workspace: String, eventID: String, at: Date) async throws -> Bool {
         try await writer.write { db in
             try db.execute(
@@ -17,7 +16,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func markMessageHandled(
         workspace: String,
         channel: String,
@@ -37,7 +35,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     @discardableResult
     public func pruneProcessedEvents(olderThan ttl: Duration, now: Date) async throws -> Int {
         let effectiveTTL = max(ttl, Self.minimumDedupeTTL)
@@ -54,7 +51,6 @@ extension SQLiteVigilStore {
 }
 
 extension SQLiteVigilStore {
-    /// Implements the ``VigilStore`` requirement of the same name, in one write transaction.
     @discardableResult
     public func pruneHistory(before cutoff: Date) async throws -> Int {
         let limit = Self.epoch(cutoff)

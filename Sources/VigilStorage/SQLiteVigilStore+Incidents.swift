@@ -6,7 +6,6 @@ import VigilBase
 extension SQLiteVigilStore {
     // MARK: Recording alerts
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func recordAlert(
         _ alert: Alert,
         workspace: String,
@@ -33,7 +32,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func applyStateChange(
         workspace: String,
         channel: String,
@@ -72,7 +70,6 @@ extension SQLiteVigilStore {
 
     // MARK: Reading
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func alert(workspace: String, channel: String, ts: String) async throws -> StoredAlert? {
         try await writer.read { db in
             try Row.fetchOne(
@@ -83,19 +80,16 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func incident(id: Int64) async throws -> Incident? {
         try await writer.read { db in try Self.fetchIncident(db, id: id) }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func incident(workspace: String, channel: String, rootTS: String) async throws -> Incident? {
         try await writer.read { db in
             try Self.latestIncident(db, rootedAt: PostKey(workspace: workspace, channel: channel, ts: rootTS))
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func openIncidents(workspace: String, channel: String?) async throws -> [Incident] {
         try await writer.read { db in
             let rows: [Row]
@@ -119,7 +113,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func latestIncident(workspace: String, named name: String) async throws -> Incident? {
         try await writer.read { db in
             try Row.fetchOne(
@@ -133,7 +126,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func channels(ofIdentity identity: String, workspace: String) async throws -> Set<String> {
         try await writer.read { db in
             Set(
@@ -146,7 +138,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func transitions(incidentID: Int64) async throws -> [IncidentTransition] {
         try await writer.read { db in
             try Row.fetchAll(
@@ -159,7 +150,6 @@ extension SQLiteVigilStore {
 
     // MARK: People's actions
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func acknowledge(incidentID: Int64, by user: String, at: Date) async throws -> IncidentActionOutcome {
         try await writer.write { db in
             guard let incident = try Self.fetchIncident(db, id: incidentID) else { return .notFound }
@@ -176,7 +166,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func resolve(incidentID: Int64, by user: String, at: Date) async throws -> IncidentActionOutcome {
         try await writer.write { db in
             guard let incident = try Self.fetchIncident(db, id: incidentID) else { return .notFound }
@@ -185,7 +174,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     @discardableResult
     public func setInvestigationTS(incidentID: Int64, ts: String) async throws -> Bool {
         try await writer.write { db in
@@ -197,14 +185,12 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func settleInvestigation(incidentID: Int64) async throws {
         try await writer.write { db in
             try db.execute(sql: "UPDATE incidents SET investigation_pending = 0 WHERE id = ?", arguments: [incidentID])
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func incidentsAwaitingInvestigation(workspace: String) async throws -> [Incident] {
         try await writer.read { db in
             try Row.fetchAll(

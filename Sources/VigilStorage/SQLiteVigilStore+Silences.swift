@@ -3,7 +3,6 @@ import GRDB
 import AlertReading
 
 extension SQLiteVigilStore {
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func createSilence(
         workspace: String,
         matcher: Silence.Matcher,
@@ -40,7 +39,6 @@ extension SQLiteVigilStore {
         )
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func activeSilences(workspace: String, at: Date) async throws -> [Silence] {
         try await writer.read { db in
             try Row.fetchAll(
@@ -51,7 +49,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     @discardableResult
     public func removeSilence(workspace: String, id: Int64) async throws -> Bool {
         try await writer.write { db in
@@ -60,7 +57,6 @@ extension SQLiteVigilStore {
         }
     }
 
-    /// Implements the ``VigilStore`` requirement of the same name.
     public func activeSilence(matching alert: Alert, workspace: String, at: Date) async throws -> Silence? {
         // Few silences are active at once: match the globs here rather than in dialect-specific SQL.
         try await activeSilences(workspace: workspace, at: at)

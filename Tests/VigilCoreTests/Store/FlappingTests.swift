@@ -21,12 +21,9 @@ struct FlappingTests {
         var last: AlertRecordOutcome?
         for index in 0..<posts {
             let minute = start + Double(index)
-            last = try await store.recordAlert(
+            last = try await store.record(
                 StoreFixtures.alert(index.isMultiple(of: 2) ? .firing : .resolved, identity: identity),
-                workspace: ws,
-                channel: StoreFixtures.channel,
                 ts: "\(1_700_000_000 + Int(minute) * 60).000100",
-                threadTS: nil,
                 at: StoreFixtures.at(minutes: minute)
             )
         }
@@ -34,12 +31,9 @@ struct FlappingTests {
     }
 
     func post(_ store: SQLiteVigilStore, _ status: AlertStatus, minute: Double) async throws -> AlertRecordOutcome {
-        try await store.recordAlert(
+        try await store.record(
             StoreFixtures.alert(status, identity: identity),
-            workspace: ws,
-            channel: StoreFixtures.channel,
             ts: "\(1_700_000_000 + Int(minute * 60)).000200",
-            threadTS: nil,
             at: StoreFixtures.at(minutes: minute)
         )
     }

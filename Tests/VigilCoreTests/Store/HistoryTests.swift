@@ -17,12 +17,9 @@ struct HistoryTests {
 
     func post(_ store: SQLiteVigilStore, _ status: AlertStatus, hoursBeforeNow hours: Double, now: Date) async throws {
         let at = now.addingTimeInterval(-hours * 3600)
-        _ = try await store.recordAlert(
+        _ = try await store.record(
             StoreFixtures.alert(status, identity: identity),
-            workspace: ws,
-            channel: StoreFixtures.channel,
             ts: String(format: "%.6f", at.timeIntervalSince1970),
-            threadTS: nil,
             at: at
         )
     }
@@ -43,20 +40,12 @@ struct HistoryTests {
         try await post(store, .firing, hoursBeforeNow: 1.5, now: now)
         try await post(store, .firing, hoursBeforeNow: 1, now: now)
         // Noise: other identity, other workspace.
-        _ = try await store.recordAlert(
-            StoreFixtures.alert(.firing, identity: "grafana:Other"),
-            workspace: ws,
-            channel: StoreFixtures.channel,
-            ts: "1.000001",
-            threadTS: nil,
-            at: now.addingTimeInterval(-60)
-        )
-        _ = try await store.recordAlert(
+        _ = try await store.record(
+            StoreFixtures.alert(.firing, identity: "grafana:Other"), ts: "1.000001", at: now.addingTimeInterval(-60))
+        _ = try await store.record(
             StoreFixtures.alert(.firing, identity: identity),
             workspace: "T1OTHER",
-            channel: StoreFixtures.channel,
             ts: "1.000002",
-            threadTS: nil,
             at: now.addingTimeInterval(-60)
         )
 
@@ -93,16 +82,9 @@ struct HistoryTests {
         // Resolved 35 days ago: goes, with its posts.
         try await post(store, .firing, hoursBeforeNow: 35 * 24 + 1, now: now)
         try await post(store, .resolved, hoursBeforeNow: 35 * 24, now: now)
-        let old = try #require(
-            try await store.recordAlert(
-                StoreFixtures.alert(.firing, identity: "stale-but-open"),
-                workspace: ws,
-                channel: StoreFixtures.channel,
-                ts: "5.000001",
-                threadTS: nil,
-                at: now.addingTimeInterval(-35 * 24 * 3600)
-            ).incident
-        )
+        let old = try await store.open(
+            StoreFixtures.alert(.firing, identity: "stale-but-open"), ts: "5.000001",
+            at: now.addingTimeInterval(-35 * 24 * 3600))
         _ = try await store.createSilence(
             workspace: ws,
             matcher: .nameGlob("*"),

@@ -18,12 +18,9 @@ struct IncidentLifecycleTests {
     @Test("Firing opens, firing again repeats, resolved closes with the duration")
     func openRepeatResolve() async throws {
         let store = try await StoreFixtures.inMemory()
-        let opened = try await store.recordAlert(
+        let opened = try await store.record(
             StoreFixtures.alert(.firing, severity: .warning, host: "web-1"),
-            workspace: ws,
-            channel: channel,
             ts: "1700000000.000100",
-            threadTS: nil,
             at: StoreFixtures.t0
         )
         guard case .opened(let incident) = opened else {
@@ -37,12 +34,9 @@ struct IncidentLifecycleTests {
         #expect(incident.host == "web-1")
         #expect(incident.firstSeen == StoreFixtures.t0)
 
-        let repeated = try await store.recordAlert(
+        let repeated = try await store.record(
             StoreFixtures.alert(.firing, severity: .critical),
-            workspace: ws,
-            channel: channel,
             ts: "1700000300.000100",
-            threadTS: nil,
             at: StoreFixtures.at(minutes: 5)
         )
         guard case .repeated(let bumped) = repeated else {
@@ -56,14 +50,8 @@ struct IncidentLifecycleTests {
         #expect(bumped.host == "web-1", "a later alert without a host keeps the known one")
         #expect(bumped.rootTS == "1700000000.000100")
 
-        let resolved = try await store.recordAlert(
-            StoreFixtures.alert(.resolved),
-            workspace: ws,
-            channel: channel,
-            ts: "1700000600.000100",
-            threadTS: nil,
-            at: StoreFixtures.at(minutes: 10)
-        )
+        let resolved = try await store.record(
+            StoreFixtures.alert(.resolved), ts: "1700000600.000100", at: StoreFixtures.at(minutes: 10))
         guard case .resolved(let closed, let duration) = resolved else {
             Issue.record("expected .resolved, got \(resolved)")
             return
@@ -90,11 +78,7 @@ struct IncidentLifecycleTests {
     func owedInvestigations() async throws {
         let store = try await StoreFixtures.inMemory()
         func open(_ identity: String, ts: String) async throws -> Incident {
-            let outcome = try await store.recordAlert(
-                StoreFixtures.alert(.firing, identity: identity), workspace: ws, channel: channel, ts: ts,
-                threadTS: nil, at: StoreFixtures.t0)
-            guard case .opened(let incident) = outcome else { throw StoreTestFailure("expected .opened, got \(outcome)") }
-            return incident
+            try await store.open(StoreFixtures.alert(.firing, identity: identity), ts: ts, at: StoreFixtures.t0)
         }
         let posted = try await open("a", ts: "1700000000.000100")
         let settled = try await open("b", ts: "1700000000.000200")
@@ -111,14 +95,8 @@ struct IncidentLifecycleTests {
     @Test("A resolved alert with nothing open is resolvedUnknown")
     func resolvedUnknown() async throws {
         let store = try await StoreFixtures.inMemory()
-        let outcome = try await store.recordAlert(
-            StoreFixtures.alert(.resolved),
-            workspace: ws,
-            channel: channel,
-            ts: "1700000000.000100",
-            threadTS: nil,
-            at: StoreFixtures.t0
-        )
+        let outcome = try await store.record(
+            StoreFixtures.alert(.resolved), ts: "1700000000.000100", at: StoreFixtures.t0)
         #expect(outcome == .resolvedUnknown)
         #expect(try await store.recentAlertCount(workspace: ws, channel: channel, since: StoreFixtures.t0) == 1)
     }
@@ -126,32 +104,10 @@ struct IncidentLifecycleTests {
     @Test("Re-firing after resolution opens a new incident, logged as a flip from resolved")
     func refireOpensNewIncident() async throws {
         let store = try await StoreFixtures.inMemory()
-        let first = try #require(
-            try await store.recordAlert(
-                StoreFixtures.alert(.firing),
-                workspace: ws,
-                channel: channel,
-                ts: "100.000001",
-                threadTS: nil,
-                at: StoreFixtures.t0
-            ).incident
-        )
-        _ = try await store.recordAlert(
-            StoreFixtures.alert(.resolved),
-            workspace: ws,
-            channel: channel,
-            ts: "100.000002",
-            threadTS: nil,
-            at: StoreFixtures.at(minutes: 1)
-        )
-        let outcome = try await store.recordAlert(
-            StoreFixtures.alert(.firing),
-            workspace: ws,
-            channel: channel,
-            ts: "100.000003",
-            threadTS: nil,
-            at: StoreFixtures.at(minutes: 2)
-        )
+        let first = try await store.open(StoreFixtures.alert(.firing), ts: "100.000001", at: StoreFixtures.t0)
+        _ = try await store.record(StoreFixtures.alert(.resolved), ts: "100.000002", at: StoreFixtures.at(minutes: 1))
+        let outcome = try await store.record(
+            StoreFixtures.alert(.firing), ts: "100.000003", at: StoreFixtures.at(minutes: 2))
         guard case .opened(let second) = outcome else {
             Issue.record("expected .opened, got \(outcome)")
             return
@@ -169,22 +125,9 @@ struct IncidentLifecycleTests {
     @Test("The same post recorded twice is a duplicate and changes nothing")
     func duplicatePost() async throws {
         let store = try await StoreFixtures.inMemory()
-        let first = try await store.recordAlert(
-            StoreFixtures.alert(.firing),
-            workspace: ws,
-            channel: channel,
-            ts: "100.000001",
-            threadTS: nil,
-            at: StoreFixtures.t0
-        )
-        let again = try await store.recordAlert(
-            StoreFixtures.alert(.firing),
-            workspace: ws,
-            channel: channel,
-            ts: "100.000001",
-            threadTS: nil,
-            at: StoreFixtures.at(minutes: 1)
-        )
+        let first = try await store.record(StoreFixtures.alert(.firing), ts: "100.000001", at: StoreFixtures.t0)
+        let again = try await store.record(
+            StoreFixtures.alert(.firing), ts: "100.000001", at: StoreFixtures.at(minutes: 1))
         #expect(again == .duplicate(first.incident))
         #expect(try await store.incident(id: try #require(first.incident?.id))?.occurrences == 1)
     }
@@ -192,31 +135,11 @@ struct IncidentLifecycleTests {
     @Test("An `other` status is an update of the open incident, or of nothing")
     func otherStatus() async throws {
         let store = try await StoreFixtures.inMemory()
-        let none = try await store.recordAlert(
-            StoreFixtures.alert(.other),
-            workspace: ws,
-            channel: channel,
-            ts: "100.000001",
-            threadTS: nil,
-            at: StoreFixtures.t0
-        )
+        let none = try await store.record(StoreFixtures.alert(.other), ts: "100.000001", at: StoreFixtures.t0)
         #expect(none == .updated(nil))
-        let opened = try await store.recordAlert(
-            StoreFixtures.alert(.firing),
-            workspace: ws,
-            channel: channel,
-            ts: "100.000002",
-            threadTS: nil,
-            at: StoreFixtures.t0
-        )
-        let updated = try await store.recordAlert(
-            StoreFixtures.alert(.other),
-            workspace: ws,
-            channel: channel,
-            ts: "100.000003",
-            threadTS: "100.000002",
-            at: StoreFixtures.at(minutes: 1)
-        )
+        let opened = try await store.record(StoreFixtures.alert(.firing), ts: "100.000002", at: StoreFixtures.t0)
+        let updated = try await store.record(
+            StoreFixtures.alert(.other), ts: "100.000003", threadTS: "100.000002", at: StoreFixtures.at(minutes: 1))
         #expect(updated == .updated(opened.incident))
         #expect(try await store.transitions(incidentID: try #require(opened.incident?.id)).count == 1)
     }
@@ -224,22 +147,10 @@ struct IncidentLifecycleTests {
     @Test("Identities are per workspace")
     func workspacesAreSeparate() async throws {
         let store = try await StoreFixtures.inMemory()
-        let a = try await store.recordAlert(
-            StoreFixtures.alert(.firing),
-            workspace: "T0TEST",
-            channel: channel,
-            ts: "100.000001",
-            threadTS: nil,
-            at: StoreFixtures.t0
-        )
-        let b = try await store.recordAlert(
-            StoreFixtures.alert(.firing),
-            workspace: "T1OTHER",
-            channel: channel,
-            ts: "100.000001",
-            threadTS: nil,
-            at: StoreFixtures.t0
-        )
+        let a = try await store.record(
+            StoreFixtures.alert(.firing), workspace: "T0TEST", ts: "100.000001", at: StoreFixtures.t0)
+        let b = try await store.record(
+            StoreFixtures.alert(.firing), workspace: "T1OTHER", ts: "100.000001", at: StoreFixtures.t0)
         guard case .opened(let incidentA) = a, case .opened(let incidentB) = b else {
             Issue.record("expected two openings, got \(a) and \(b)")
             return
@@ -251,16 +162,7 @@ struct IncidentLifecycleTests {
     @Test("Acknowledged incidents still collect repeats and close on a resolved alert")
     func acknowledgeThenResolveByAlert() async throws {
         let store = try await StoreFixtures.inMemory()
-        let incident = try #require(
-            try await store.recordAlert(
-                StoreFixtures.alert(.firing),
-                workspace: ws,
-                channel: channel,
-                ts: "100.000001",
-                threadTS: nil,
-                at: StoreFixtures.t0
-            ).incident
-        )
+        let incident = try await store.open(StoreFixtures.alert(.firing), ts: "100.000001", at: StoreFixtures.t0)
         let ack = try await store.acknowledge(incidentID: incident.id, by: "U0ALICE", at: StoreFixtures.at(minutes: 1))
         guard case .applied(let acknowledged) = ack else {
             Issue.record("expected .applied, got \(ack)")
@@ -273,26 +175,14 @@ struct IncidentLifecycleTests {
         let second = try await store.acknowledge(incidentID: incident.id, by: "U0BOB", at: StoreFixtures.at(minutes: 2))
         #expect(second == .unchanged(acknowledged))
 
-        let repeated = try await store.recordAlert(
-            StoreFixtures.alert(.firing),
-            workspace: ws,
-            channel: channel,
-            ts: "100.000002",
-            threadTS: nil,
-            at: StoreFixtures.at(minutes: 3)
-        )
+        let repeated = try await store.record(
+            StoreFixtures.alert(.firing), ts: "100.000002", at: StoreFixtures.at(minutes: 3))
         #expect(repeated.incident?.id == incident.id)
         #expect(repeated.incident?.status == .acknowledged)
         #expect(repeated.incident?.occurrences == 2)
 
-        let resolved = try await store.recordAlert(
-            StoreFixtures.alert(.resolved),
-            workspace: ws,
-            channel: channel,
-            ts: "100.000003",
-            threadTS: nil,
-            at: StoreFixtures.at(minutes: 4)
-        )
+        let resolved = try await store.record(
+            StoreFixtures.alert(.resolved), ts: "100.000003", at: StoreFixtures.at(minutes: 4))
         guard case .resolved(_, let duration) = resolved else {
             Issue.record("expected .resolved, got \(resolved)")
             return
@@ -306,16 +196,7 @@ struct IncidentLifecycleTests {
     @Test("Resolving by hand records who, and a later resolved alert is resolvedUnknown")
     func resolveByHand() async throws {
         let store = try await StoreFixtures.inMemory()
-        let incident = try #require(
-            try await store.recordAlert(
-                StoreFixtures.alert(.firing),
-                workspace: ws,
-                channel: channel,
-                ts: "100.000001",
-                threadTS: nil,
-                at: StoreFixtures.t0
-            ).incident
-        )
+        let incident = try await store.open(StoreFixtures.alert(.firing), ts: "100.000001", at: StoreFixtures.t0)
         let outcome = try await store.resolve(incidentID: incident.id, by: "U0ALICE", at: StoreFixtures.at(minutes: 7))
         guard case .applied(let resolved) = outcome else {
             Issue.record("expected .applied, got \(outcome)")
@@ -333,40 +214,22 @@ struct IncidentLifecycleTests {
             try await store.acknowledge(incidentID: incident.id, by: "U0BOB", at: StoreFixtures.t0)
                 == .unchanged(resolved)
         )
-        let late = try await store.recordAlert(
-            StoreFixtures.alert(.resolved),
-            workspace: ws,
-            channel: channel,
-            ts: "100.000002",
-            threadTS: nil,
-            at: StoreFixtures.at(minutes: 9)
-        )
+        let late = try await store.record(
+            StoreFixtures.alert(.resolved), ts: "100.000002", at: StoreFixtures.at(minutes: 9))
         #expect(late == .resolvedUnknown)
     }
 
     @Test("An edit of the root post resolves its incident, found by root ts")
     func editResolvesByRoot() async throws {
         let store = try await StoreFixtures.inMemory()
-        let incident = try #require(
-            try await store.recordAlert(
-                StoreFixtures.alert(.firing, identity: "zabbix:event:77"),
-                workspace: ws,
-                channel: channel,
-                ts: "100.000001",
-                threadTS: nil,
-                at: StoreFixtures.t0
-            ).incident
-        )
+        let incident = try await store.open(
+            StoreFixtures.alert(.firing, identity: "zabbix:event:77"), ts: "100.000001", at: StoreFixtures.t0)
         #expect(try await store.incident(workspace: ws, channel: channel, rootTS: "100.000001")?.id == incident.id)
 
         // Zabbix recovery edits the original post; the parsed identity may differ slightly; the root wins.
-        let outcome = try await store.applyStateChange(
-            workspace: ws,
-            channel: channel,
-            rootTS: "100.000001",
-            alert: StoreFixtures.alert(.resolved, identity: "zabbix:event:77:recovered"),
-            at: StoreFixtures.at(minutes: 3)
-        )
+        let outcome = try await store.applyChange(
+            StoreFixtures.alert(.resolved, identity: "zabbix:event:77:recovered"), rootTS: "100.000001",
+            at: StoreFixtures.at(minutes: 3))
         guard case .resolved(let resolved, let duration) = outcome else {
             Issue.record("expected .resolved, got \(outcome)")
             return
@@ -378,56 +241,26 @@ struct IncidentLifecycleTests {
         #expect(stored.receivedAt == StoreFixtures.t0, "…but keeps the first receipt time")
 
         // Applying the same edit again changes nothing.
-        let again = try await store.applyStateChange(
-            workspace: ws,
-            channel: channel,
-            rootTS: "100.000001",
-            alert: StoreFixtures.alert(.resolved, identity: "zabbix:event:77"),
-            at: StoreFixtures.at(minutes: 4)
-        )
+        let again = try await store.applyChange(
+            StoreFixtures.alert(.resolved, identity: "zabbix:event:77"), rootTS: "100.000001",
+            at: StoreFixtures.at(minutes: 4))
         #expect(again == .updated(resolved))
     }
 
     @Test("An edit of a repeat post finds the incident through the post's link")
     func editOfRepeatPost() async throws {
         let store = try await StoreFixtures.inMemory()
-        let incident = try #require(
-            try await store.recordAlert(
-                StoreFixtures.alert(.firing),
-                workspace: ws,
-                channel: channel,
-                ts: "100.000001",
-                threadTS: nil,
-                at: StoreFixtures.t0
-            ).incident
-        )
-        _ = try await store.recordAlert(
-            StoreFixtures.alert(.firing),
-            workspace: ws,
-            channel: channel,
-            ts: "100.000002",
-            threadTS: nil,
-            at: StoreFixtures.at(minutes: 1)
-        )
-        let firingEdit = try await store.applyStateChange(
-            workspace: ws,
-            channel: channel,
-            rootTS: "100.000002",
-            alert: StoreFixtures.alert(.firing),
-            at: StoreFixtures.at(minutes: 2)
-        )
+        let incident = try await store.open(StoreFixtures.alert(.firing), ts: "100.000001", at: StoreFixtures.t0)
+        _ = try await store.record(StoreFixtures.alert(.firing), ts: "100.000002", at: StoreFixtures.at(minutes: 1))
+        let firingEdit = try await store.applyChange(
+            StoreFixtures.alert(.firing), rootTS: "100.000002", at: StoreFixtures.at(minutes: 2))
         #expect(firingEdit.incident?.id == incident.id)
         #expect(firingEdit.incident?.occurrences == 2, "an edit is not a new occurrence")
         #expect(firingEdit.incident?.lastSeen == StoreFixtures.at(minutes: 2))
         if case .updated = firingEdit {} else { Issue.record("expected .updated, got \(firingEdit)") }
 
-        let outcome = try await store.applyStateChange(
-            workspace: ws,
-            channel: channel,
-            rootTS: "100.000002",
-            alert: StoreFixtures.alert(.resolved),
-            at: StoreFixtures.at(minutes: 5)
-        )
+        let outcome = try await store.applyChange(
+            StoreFixtures.alert(.resolved), rootTS: "100.000002", at: StoreFixtures.at(minutes: 5))
         #expect(outcome.incident?.id == incident.id)
         #expect(outcome.incident?.status == .resolved)
     }
@@ -435,24 +268,9 @@ struct IncidentLifecycleTests {
     @Test("A bot reply in the thread updates the root's incident; the reply is stored once")
     func threadReply() async throws {
         let store = try await StoreFixtures.inMemory()
-        let incident = try #require(
-            try await store.recordAlert(
-                StoreFixtures.alert(.firing),
-                workspace: ws,
-                channel: channel,
-                ts: "100.000001",
-                threadTS: nil,
-                at: StoreFixtures.t0
-            ).incident
-        )
-        let outcome = try await store.applyStateChange(
-            workspace: ws,
-            channel: channel,
-            rootTS: "100.000001",
-            ts: "100.000009",
-            alert: StoreFixtures.alert(.resolved),
-            at: StoreFixtures.at(minutes: 2)
-        )
+        let incident = try await store.open(StoreFixtures.alert(.firing), ts: "100.000001", at: StoreFixtures.t0)
+        let outcome = try await store.applyChange(
+            StoreFixtures.alert(.resolved), rootTS: "100.000001", ts: "100.000009", at: StoreFixtures.at(minutes: 2))
         #expect(outcome.incident?.id == incident.id)
         #expect(outcome.incident?.status == .resolved)
         let reply = try #require(try await store.alert(workspace: ws, channel: channel, ts: "100.000009"))
@@ -461,44 +279,19 @@ struct IncidentLifecycleTests {
         let root = try #require(try await store.alert(workspace: ws, channel: channel, ts: "100.000001"))
         #expect(root.alert.status == .firing, "a reply does not rewrite the root post")
 
-        let again = try await store.applyStateChange(
-            workspace: ws,
-            channel: channel,
-            rootTS: "100.000001",
-            ts: "100.000009",
-            alert: StoreFixtures.alert(.resolved),
-            at: StoreFixtures.at(minutes: 3)
-        )
+        let again = try await store.applyChange(
+            StoreFixtures.alert(.resolved), rootTS: "100.000001", ts: "100.000009", at: StoreFixtures.at(minutes: 3))
         #expect(again == .duplicate(outcome.incident))
     }
 
     @Test("A firing edit of a resolved root opens a new incident rooted at the same post")
     func firingEditAfterResolution() async throws {
         let store = try await StoreFixtures.inMemory()
-        let first = try #require(
-            try await store.recordAlert(
-                StoreFixtures.alert(.firing),
-                workspace: ws,
-                channel: channel,
-                ts: "100.000001",
-                threadTS: nil,
-                at: StoreFixtures.t0
-            ).incident
-        )
-        _ = try await store.applyStateChange(
-            workspace: ws,
-            channel: channel,
-            rootTS: "100.000001",
-            alert: StoreFixtures.alert(.resolved),
-            at: StoreFixtures.at(minutes: 1)
-        )
-        let outcome = try await store.applyStateChange(
-            workspace: ws,
-            channel: channel,
-            rootTS: "100.000001",
-            alert: StoreFixtures.alert(.firing),
-            at: StoreFixtures.at(minutes: 2)
-        )
+        let first = try await store.open(StoreFixtures.alert(.firing), ts: "100.000001", at: StoreFixtures.t0)
+        _ = try await store.applyChange(
+            StoreFixtures.alert(.resolved), rootTS: "100.000001", at: StoreFixtures.at(minutes: 1))
+        let outcome = try await store.applyChange(
+            StoreFixtures.alert(.firing), rootTS: "100.000001", at: StoreFixtures.at(minutes: 2))
         guard case .opened(let second) = outcome else {
             Issue.record("expected .opened, got \(outcome)")
             return
@@ -511,13 +304,8 @@ struct IncidentLifecycleTests {
     @Test("A state change for an unknown root falls back to the identity")
     func unknownRootFallsBackToIdentity() async throws {
         let store = try await StoreFixtures.inMemory()
-        let outcome = try await store.applyStateChange(
-            workspace: ws,
-            channel: channel,
-            rootTS: "100.000005",
-            alert: StoreFixtures.alert(.firing),
-            at: StoreFixtures.t0
-        )
+        let outcome = try await store.applyChange(
+            StoreFixtures.alert(.firing), rootTS: "100.000005", at: StoreFixtures.t0)
         guard case .opened(let incident) = outcome else {
             Issue.record("expected .opened, got \(outcome)")
             return
@@ -530,26 +318,11 @@ struct IncidentLifecycleTests {
     @Test("Open incidents filter by channel; the investigation ts is remembered")
     func openIncidentsAndInvestigation() async throws {
         let store = try await StoreFixtures.inMemory()
-        let a = try #require(
-            try await store.recordAlert(
-                StoreFixtures.alert(.firing, identity: "a"),
-                workspace: ws,
-                channel: "C0ONE",
-                ts: "100.000001",
-                threadTS: nil,
-                at: StoreFixtures.t0
-            ).incident
-        )
-        let b = try #require(
-            try await store.recordAlert(
-                StoreFixtures.alert(.firing, identity: "b"),
-                workspace: ws,
-                channel: "C0TWO",
-                ts: "100.000002",
-                threadTS: nil,
-                at: StoreFixtures.at(minutes: 1)
-            ).incident
-        )
+        let a = try await store.open(
+            StoreFixtures.alert(.firing, identity: "a"), channel: "C0ONE", ts: "100.000001", at: StoreFixtures.t0)
+        let b = try await store.open(
+            StoreFixtures.alert(.firing, identity: "b"), channel: "C0TWO", ts: "100.000002",
+            at: StoreFixtures.at(minutes: 1))
         #expect(try await store.openIncidents(workspace: ws, channel: nil).map(\.id) == [a.id, b.id])
         #expect(try await store.openIncidents(workspace: ws, channel: "C0TWO").map(\.id) == [b.id])
 
@@ -562,12 +335,9 @@ struct IncidentLifecycleTests {
     func recentAlertCount() async throws {
         let store = try await StoreFixtures.inMemory()
         for index in 0..<5 {
-            _ = try await store.recordAlert(
+            _ = try await store.record(
                 StoreFixtures.alert(.firing, identity: "storm-\(index)"),
-                workspace: ws,
-                channel: channel,
                 ts: "200.00000\(index)",
-                threadTS: nil,
                 at: StoreFixtures.at(minutes: Double(index))
             )
         }
@@ -581,8 +351,3 @@ struct IncidentLifecycleTests {
     }
 }
 
-/// A precondition of a store test that did not hold.
-private struct StoreTestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

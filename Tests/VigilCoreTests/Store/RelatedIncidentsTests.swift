@@ -24,19 +24,12 @@ struct RelatedIncidentsTests {
         service: String? = nil,
         labels: [String: String] = [:]
     ) async throws -> Incident {
-        let outcome = try await store.recordAlert(
+        let outcome = try await store.record(
             StoreFixtures.alert(
-                .firing,
-                identity: identity,
-                name: identity,
-                host: host,
-                service: service,
-                labels: labels
-            ),
+                .firing, identity: identity, name: identity, host: host, service: service, labels: labels),
             workspace: workspace,
             channel: channel,
             ts: "\(1_700_000_000 + Int(minute * 60)).\(identity.count)",
-            threadTS: nil,
             at: StoreFixtures.at(minutes: minute)
         )
         return try #require(outcome.incident)
@@ -76,21 +69,15 @@ struct RelatedIncidentsTests {
         let store = try await StoreFixtures.inMemory()
         let longRunning = try await open(store, identity: "LongRunning", minute: 0, host: "web-1")
         // Repeats keep it alive up to minute 50.
-        _ = try await store.recordAlert(
+        _ = try await store.record(
             StoreFixtures.alert(.firing, identity: "LongRunning", host: "web-1"),
-            workspace: ws,
-            channel: StoreFixtures.channel,
             ts: "1700003000.000001",
-            threadTS: nil,
             at: StoreFixtures.at(minutes: 50)
         )
         let ended = try await open(store, identity: "Ended", minute: 0, host: "web-1")
-        _ = try await store.recordAlert(
+        _ = try await store.record(
             StoreFixtures.alert(.resolved, identity: "Ended"),
-            workspace: ws,
-            channel: StoreFixtures.channel,
             ts: "1700000600.000001",
-            threadTS: nil,
             at: StoreFixtures.at(minutes: 10)
         )
         let anchor = try await open(store, identity: "Anchor", minute: 60, host: "web-1")

@@ -50,12 +50,11 @@ struct StoreOpeningTests {
             do {
                 let store = try await SQLiteVigilStore(directory: directory, logger: StoreFixtures.logger)
                 #expect(try await store.markEventProcessed(workspace: "T0TEST", eventID: "Ev01", at: StoreFixtures.t0))
-                let outcome = try await store.recordAlert(
+                let outcome = try await store.record(
                     StoreFixtures.alert(.firing),
                     workspace: "T0TEST",
                     channel: "C0ALERTS",
                     ts: "1700000000.000100",
-                    threadTS: nil,
                     at: StoreFixtures.t0
                 )
                 incidentID = try #require(outcome.incident?.id)

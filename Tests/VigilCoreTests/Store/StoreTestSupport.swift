@@ -58,3 +58,47 @@ enum StoreFixtures {
         return try await body(base + "/data")
     }
 }
+
+/// A precondition of a store test that did not hold.
+struct StoreTestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension VigilStore {
+    /// Records an alert post: ``VigilStore/recordAlert(_:workspace:channel:ts:threadTS:at:)`` in the fixtures'
+    /// workspace and channel, as a top-level post, unless told otherwise.
+    @discardableResult
+    func record(
+        _ alert: Alert,
+        workspace: String = StoreFixtures.workspace,
+        channel: String = StoreFixtures.channel,
+        ts: String,
+        threadTS: String? = nil,
+        at: Date
+    ) async throws -> AlertRecordOutcome {
+        try await recordAlert(alert, workspace: workspace, channel: channel, ts: ts, threadTS: threadTS, at: at)
+    }
+
+    /// Records a firing alert post that must open an incident, and returns that incident.
+    /// - Throws: ``StoreTestFailure`` when the post did anything but open an incident.
+    func open(
+        _ alert: Alert,
+        workspace: String = StoreFixtures.workspace,
+        channel: String = StoreFixtures.channel,
+        ts: String,
+        at: Date
+    ) async throws -> Incident {
+        let outcome = try await record(alert, workspace: workspace, channel: channel, ts: ts, at: at)
+        guard case .opened(let incident) = outcome else { throw StoreTestFailure("expected .opened, got \(outcome)") }
+        return incident
+    }
+
+    /// Applies an edit of the root post (`ts` `nil`) or a bot reply in its thread (`ts` the reply's), in the
+    /// fixtures' workspace and channel: ``VigilStore/applyStateChange(workspace:channel:rootTS:ts:alert:at:)``.
+    func applyChange(_ alert: Alert, rootTS: String, ts: String? = nil, at: Date) async throws -> AlertRecordOutcome {
+        try await applyStateChange(
+            workspace: StoreFixtures.workspace, channel: StoreFixtures.channel, rootTS: rootTS, ts: ts, alert: alert,
+            at: at)
+    }
+}
