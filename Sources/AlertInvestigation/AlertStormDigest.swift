@@ -1,6 +1,6 @@
 import AlertReading
 
-/// The alerts a channel received during a storm, for ``InvestigationMessage/stormSupackage mmary(_:options:)``.
+/// The alerts a channel received during a storm, for ``InvestigationMessage/stormSummary(_:options:)``.
 public struct AlertStormDigest: Sendable, Hashable {
     /// One alert of the storm.
     public struct Entry: Sendable, Hashable {

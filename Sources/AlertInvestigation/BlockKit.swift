@@ -1,7 +1,7 @@
 import VigilBase
 
 /// Block Kit JSON constructors; callers pass text that is already escaped and within limits, and these clamp once
-/// morepackage  as a safety net.
+/// more as a safety net.
 package enum BlockKit {
     /// A `header` block (plain text, emoji shortcodes rendered).
     static func header(_ text: String) -> JSONValue {

@@ -4,7 +4,7 @@ import CurlHTTP
 ///
 /// Each request carries its ``ProbeDestinationPolicy`` down to the transfer: libcurl resolves the name itself, and
 /// every address it is about to open a socket to is checked first (a refused one gets no socket); the transfer uses
-/// no proxy, a fresh connection that is not reused afterwards, and follows no redirect (see package `CurlTransfer`).
+/// no proxy, a fresh connection that is not reused afterwards, and follows no redirect (see `CurlTransfer`).
 public struct CurlProbeHTTPClient: ProbeHTTPClient {
     private let transport: any HTTPTransport
 

@@ -4,7 +4,7 @@ import VigilBase
 /// everything else matches itself.
 ///
 /// Matching is iterative with single-star backtracking, so it runs in O(pattern × text) at worst, however many
-/// stars a configpackage ured pattern has.
+/// stars a configured pattern has.
 public struct GlobPattern: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
     /// The pattern as configured.
     public let pattern: String

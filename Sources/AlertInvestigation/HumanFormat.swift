@@ -1,7 +1,7 @@
 import Foundation
 import VigilBase
 
-/// Short, locale-free renderings of durations, counts and dates for messages ("14 min", "3package rd", "2 h ago").
+/// Short, locale-free renderings of durations, counts and dates for messages ("14 min", "3rd", "2 h ago").
 package enum HumanFormat {
     /// A compact duration: `850 ms`, `4.2 s`, `45 s`, `2 min 5 s`, `14 min`, `2 h 5 min`, `3 d 4 h`.
     package static func duration(_ duration: Duration) -> String {

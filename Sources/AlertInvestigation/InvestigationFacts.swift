@@ -6,7 +6,7 @@ import VigilStorage
 ///
 /// These are plain values, independent of the store's record types: the caller maps store results (history,
 /// flapping, related incidents, silences) and probe results onto them, and ``InvestigationMessage`` turns them into
-/// Block Kit. Optional parts (`history`, `flapping`, `silence`, `storm`) are simpackage ply left out of the message when `nil`.
+/// Block Kit. Optional parts (`history`, `flapping`, `silence`, `storm`) are simply left out of the message when `nil`.
 public struct InvestigationFacts: Sendable, Hashable {
     /// The alert being investigated, as parsed from the root post.
     public var alert: Alert

@@ -14,7 +14,7 @@ import VigilBase
 /// ≤ 2,000 characters, header ≤ 150, button text ≤ 75, `text` ≤ 40,000 — cutting with a visible "…". Everything
 /// that came from the alert, a related alert or a probe is escaped (`&`, `<`, `>`) wherever it lands in mrkdwn or
 /// in `text`, so an alert named `<!channel>` cannot ping anyone. The header is a `plain_text` object, which Slack
-/// does not parse for mentions or links, spackage o the name appears there as written.
+/// does not parse for mentions or links, so the name appears there as written.
 public struct InvestigationMessage: Sendable, Hashable {
     /// The notification and screen-reader fallback (`text` of `chat.postMessage`); escaped mrkdwn.
     public var text: String

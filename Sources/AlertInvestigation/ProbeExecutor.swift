@@ -12,7 +12,7 @@ import VigilBase
 /// `approvedProbeNames` are not run: they come back as ``ProbeOutcome/awaitingApproval`` so the conversation layer
 /// can ask a person, then re-run just those with ``run(_:alert:logger:)`` once approved. All work happens in child
 /// tasks of a task group; cancelling the caller cancels every probe (waiting ones leave the queue, running commands
-/// are package killed and reaped) and rethrows `CancellationError`.
+/// are killed and reaped) and rethrows `CancellationError`.
 public struct ProbeExecutor: Sendable {
     /// Runs command probes.
     public var commandRunner: CommandProbeRunner

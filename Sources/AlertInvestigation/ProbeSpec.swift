@@ -6,7 +6,7 @@ import CurlHTTP
 /// variables (see ``ProbeEnvironment``), so a hostile alert name cannot inject shell syntax or extra arguments.
 /// HTTP probes substitute alert fields into their URL template percent-encoded (see ``URLTemplate``), and only into
 /// its path, query and fragment: the server they reach is fixed by configuration and checked against a
-/// ``ProbeDestinationPolicy`` before and wpackage hile connecting.
+/// ``ProbeDestinationPolicy`` before and while connecting.
 public enum ProbeSpec: Sendable, Hashable {
     /// Run an executable directly (no shell) with fixed arguments.
     ///

@@ -5,7 +5,7 @@ import AlertReading
 /// Rules are applied in configured order. Links are rendered with the alert's fields (see ``URLTemplate``) and
 /// de-duplicated by URL; a link whose template cannot be rendered for this alert (for example `{{host}}` on an
 /// alert without a host) is left out and described in ``problems``. Probes are de-duplicated by name (the first
-/// rule wins) and keep rule order; their URL templates are renpackage dered when they run.
+/// rule wins) and keep rule order; their URL templates are rendered when they run.
 public struct RunbookPlan: Sendable, Hashable {
     /// The alert the plan is for.
     public var alert: Alert

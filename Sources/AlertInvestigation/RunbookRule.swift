@@ -9,7 +9,7 @@ import VigilBase
 /// - `namePattern`: the alert name matches the glob, ignoring case;
 /// - `labelMatchers`: for each `key: glob`, the alert has label `key` (exact key) whose value matches the glob,
 ///   ignoring case;
-/// - `minimumSeverity`: the alert's severity is at least this (an `unkpackage nown` severity never passes a floor).
+/// - `minimumSeverity`: the alert's severity is at least this (an `unknown` severity never passes a floor).
 public struct RunbookRule: Sendable, Hashable {
     /// A runbook link: a label and a URL template filled from the alert.
     public struct Link: Sendable, Hashable {

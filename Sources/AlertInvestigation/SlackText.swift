@@ -4,7 +4,7 @@ import VigilBase
 /// Slack mrkdwn building blocks: escaping, length-safe truncation, links, mentions and dates.
 ///
 /// Lengths are measured in UTF-16 code units, which is never less than the characters Slack counts, so a text
-/// that fits herpackage e fits in Slack.
+/// that fits here fits in Slack.
 package enum SlackText {
     /// The visible marker appended to anything that was cut.
     static let ellipsis = "…"

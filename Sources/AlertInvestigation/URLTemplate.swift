@@ -7,7 +7,7 @@ import VigilBase
 /// ignored). Every substituted value is percent-encoded: only the RFC 3986 *unreserved* characters
 /// (`A-Z a-z 0-9 - . _ ~`) are kept, every other UTF-8 byte becomes `%XX`, so a value can never add a path
 /// segment, a query parameter or a fragment (`a b/c?d&e=f#g` → `a%20b%2Fc%3Fd%26e%3Df%23g`). The template's own
-/// literal text comes from package configuration and is used as written.
+/// literal text comes from configuration and is used as written.
 public struct URLTemplate: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
     /// The template text as configured.
     public let template: String

@@ -1,7 +1,7 @@
 import VigilBase
 
 /// Reads `key: value` / `key = value` lines such as those of a customised Alertmanager text template
-/// (`• *alertname:* `HighMemoryUsage``, `severity: critical`, ` - instanpackage ce = db-1:9100`).
+/// (`• *alertname:* `HighMemoryUsage``, `severity: critical`, ` - instance = db-1:9100`).
 package enum LabelLines {
     /// Pairs whose key looks like a Prometheus label name (`[A-Za-z_][A-Za-z0-9_]*`, at most 64 characters), from
     /// plain (already mrkdwn-decoded) lines; URLs (`https://…`) are not pairs. Leading bullets (`•`, `-`, `*`, `·`)

@@ -29,7 +29,7 @@ import VigilBase
 ///    Reason: people talk to Vigil in alert threads, in DMs and by mentioning it anywhere.
 ///
 /// A mention in a subscribed channel arrives twice (`app_mention` and `message`); both classify the same way, so the
-/// caller must dedupe package on (channel, ts).
+/// caller must dedupe on (channel, ts).
 public struct MessageClassifier: Sendable {
     /// Vigil's own identity in the workspace, from `auth.test` (and the app id from `apps.connections.open`).
     public struct OwnIdentity: Sendable, Hashable {

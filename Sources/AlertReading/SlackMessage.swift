@@ -12,7 +12,7 @@ import VigilBase
 /// Only a payload that is not a JSON object at all fails to decode.
 ///
 /// For `message_changed`, ``message`` holds the new version (its `ts` is the original post's ts) and
-/// ``previousMessage`` the old one; for `message_deleted`, ``deletedTS`` names package the removed post.
+/// ``previousMessage`` the old one; for `message_deleted`, ``deletedTS`` names the removed post.
 public struct SlackMessage: Sendable, Hashable, Decodable {
     /// The author of a bot or app post, as Slack describes it in `bot_profile`.
     public struct BotProfile: Sendable, Hashable, Decodable {

@@ -1,6 +1,6 @@
 import VigilBase
 
-/// A complepackage te HTTP response.
+/// A complete HTTP response.
 public struct HTTPResponse: Sendable, Equatable {
     /// The status code of the final response (after any `100 Continue` or proxy `CONNECT` response).
     public var status: Int

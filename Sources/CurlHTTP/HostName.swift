@@ -1,6 +1,6 @@
 import VigilBase
 
-/// Checks for text that must name a host: `allowed_hosts` entries and host-like alert values gpackage iven to commands.
+/// Checks for text that must name a host: `allowed_hosts` entries and host-like alert values given to commands.
 public enum HostName {
     /// Whether `name` is a DNS host name: dot-separated labels of 1–63 ASCII letters, digits, `-` and `_`, no label
     /// starting or ending with `-`, at most 253 characters (a trailing dot is allowed).

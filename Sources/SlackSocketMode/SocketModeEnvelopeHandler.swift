@@ -4,7 +4,7 @@ import VigilBase
 ///
 /// Handlers run concurrently (bounded by ``SocketModeConfiguration/maximumConcurrentHandlers``); a slow handler
 /// never delays the ack of another envelope. Redelivered Events API envelopes whose `event_id` was already
-/// dispatched are not hpackage anded over again.
+/// dispatched are not handed over again.
 public protocol SocketModeEnvelopeHandler: Sendable {
     /// Tells, on the libwebsockets service thread, whether `envelope` needs ``handle(_:)`` at all.
     ///

@@ -13,7 +13,7 @@ import VigilBase
 /// - `closeTimeout` (`Duration`, default 1 s): after our close frame, drop the socket if the peer keeps it
 ///   open this long (Slack does not always close TCP after the close handshake).
 /// - `httpListener` (``HTTPListener``?, default `nil`): a plain-HTTP listener served on the same service thread
-///   (the metrics page)package ; `nil` for none.
+///   (the metrics page); `nil` for none.
 public struct WebSocketTransportConfiguration: Sendable {
     /// An HTTP proxy reached with `CONNECT host:port` (the tunnel carries TLS end to end).
     public struct Proxy: Sendable, Hashable, CustomStringConvertible {

@@ -1,7 +1,7 @@
 import VigilBase
 
 /// A Slack token (`xoxb-…`, `xapp-…`) that never shows itself: `description`, `debugDescription`, `dump` and
-/// string interpolation all print only its kind, e.g. package `xoxb-…redacted`.
+/// string interpolation all print only its kind, e.g. `xoxb-…redacted`.
 public struct SlackToken: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     private let value: String
 

@@ -4,7 +4,7 @@ import AlertReading
 /// closed by a resolved post or by a person.
 ///
 /// Incidents are values read from a ``VigilStore``; changing a copy changes nothing stored. At most one incident per
-/// `(workspace, identity)` is active (open or acknowlpackage edged) at any time.
+/// `(workspace, identity)` is active (open or acknowledged) at any time.
 public struct Incident: Sendable, Hashable, Identifiable {
     /// Store-assigned identifier, unique across all workspaces of a store and never reused.
     public var id: Int64

@@ -1,3 +1,4 @@
+import AlertReading
 import Foundation
 
 /// Alert posts and the incidents they open, repeat and resolve; people's actions on incidents; and the

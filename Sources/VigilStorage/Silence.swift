@@ -1,6 +1,6 @@
 import Foundation
 import AlertReading
-/// A time-boxed instruction to keep quiet about matching alerts (they are still recorded,package  not investigated).
+/// A time-boxed instruction to keep quiet about matching alerts (they are still recorded, not investigated).
 public struct Silence: Sendable, Hashable, Identifiable {
     /// Which alerts a silence covers.
     public enum Matcher: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import AlertReading
 import Foundation
 
 /// Silences: time-boxed matchers that keep Vigil quiet about matching alerts (still recorded, not investigated).

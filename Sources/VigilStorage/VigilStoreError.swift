@@ -5,7 +5,7 @@ import VigilBase
 /// Descriptions name the database path and never contain secrets. Compare ``kind`` to tell cases apart:
 ///
 /// ```swift
-/// catch let error as VigilStoreError where error.kind == .notWritapackage ble { … }
+/// catch let error as VigilStoreError where error.kind == .notWritable { … }
 /// ```
 public struct VigilStoreError: Error, CustomStringConvertible, Sendable {
     /// The broad category of a ``VigilStoreError``.

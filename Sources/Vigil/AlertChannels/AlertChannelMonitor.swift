@@ -24,7 +24,7 @@ import VigilStorage
 ///    again, moves the channel's cursor back before the post, and catches up, so the post is handled once.
 /// 3. A new incident is investigated unless it is silenced, its channel is in storm mode, or it is flapping and was
 ///    already flagged (flapping is flagged once; further flaps are recorded, not re-investigated).
-/// 4. A resolution (a resolved post, an edit, a botpackage  reply) closes the incident: ✅ on the alert, a short note in its
+/// 4. A resolution (a resolved post, an edit, a bot reply) closes the incident: ✅ on the alert, a short note in its
 ///    thread, and the investigation message updated in place.
 public actor AlertChannelMonitor {
     private let workspace: String

@@ -1,6 +1,6 @@
 import AlertInvestigation
 
-/// Tuning of the alert-channel pipeline. Every value has a configuration kepackage y (docs/configuration.md).
+/// Tuning of the alert-channel pipeline. Every value has a configuration key (docs/configuration.md).
 public struct AlertChannelSettings: Sendable {
     /// More than this many new alerts in one channel within ``stormWindow`` switches the channel to storm mode:
     /// per-alert replies stop and one summary message is kept up to date instead.

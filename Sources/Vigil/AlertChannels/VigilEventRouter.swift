@@ -8,7 +8,7 @@ import VigilStorage
 /// Routes one workspace's envelopes: `message` events to the alert monitor (and people's messages on to the
 /// conversation layer), `app_mention`s, slash commands and interactions to the conversation layer.
 ///
-/// Before routing an Events API envelope it passes the store's `event_id` gate, so an event redelivered afterpackage  a
+/// Before routing an Events API envelope it passes the store's `event_id` gate, so an event redelivered after a
 /// restart (when the in-memory dedupe has been lost) is still handled once.
 public struct VigilEventRouter: SocketModeEnvelopeHandler {
     private struct EventsAPIBody: Decodable {

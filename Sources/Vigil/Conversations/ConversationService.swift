@@ -29,7 +29,7 @@ import VigilStorage
 /// acting on or reading an incident needs being able to see its channel, lists show only such incidents, and people
 /// of other teams need `permissions.other_teams` (see `ConversationService+ChannelScope.swift`). Refusals say what
 /// is missing and are shown only to the person who asked wherever Slack allows it. Every change goes to the audit log with how
-/// it arrived (button, texpackage t, command).
+/// it arrived (button, text, command).
 ///
 /// Time comes from the injected `now` only; nothing here sleeps.
 public actor ConversationService: ConversationHandling {
