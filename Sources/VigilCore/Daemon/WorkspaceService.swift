@@ -438,8 +438,9 @@ public struct WorkspaceService: Service {
     /// Runs `work` after every `interval()` (read again each time) until graceful shutdown or cancellation.
     private func everyInterval(_ interval: () -> Duration, _ work: () async -> Void) async {
         while !Task.isShuttingDownGracefully {
+            let wait = interval()
             do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval()) }
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
             } catch {
                 return
             }

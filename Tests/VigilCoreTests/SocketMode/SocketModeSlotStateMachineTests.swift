@@ -101,6 +101,15 @@ struct SocketModeSlotStateMachineTests {
         }
     }
 
+    /// Feeds `event`, which must be accepted.
+    static func take(_ machine: inout Machine, _ event: Event, sourceLocation: SourceLocation = #_sourceLocation) throws -> Machine.Transition {
+        guard let transition = machine.handle(event) else {
+            Issue.record("event \(event) refused in \(machine.state)", sourceLocation: sourceLocation)
+            throw CancellationError()
+        }
+        return transition
+    }
+
     static func describe(_ step: Machine.Step) -> String {
         switch step {
         case .backOff(let delay, let attempt): "backOff(\(delay), attempt: \(attempt))"
@@ -139,7 +148,7 @@ struct SocketModeSlotStateMachineTests {
 
     @Test func startConnectsAtOnce() throws {
         var machine = Self.machine()
-        let transition = try #require(machine.handle(.start))
+        let transition = try Self.take(&machine, .start)
         #expect(transition.effects.isEmpty)
         #expect(Self.describe(transition.step) == "connect")
         #expect(machine.state == .connecting(candidate: nil))
@@ -147,10 +156,10 @@ struct SocketModeSlotStateMachineTests {
 
     @Test func anOpenedConnectionIsWatchedUntilHello() throws {
         var machine = Self.fed([.start])
-        let opened = try #require(machine.handle(.connectionOpened("A")))
+        let opened = try Self.take(&machine, .connectionOpened("A"))
         #expect(opened.effects.isEmpty)
         #expect(Self.describe(opened.step) == "await A")
-        let hello = try #require(machine.handle(.signal(.hello(numConnections: 3), from: "A")))
+        let hello = try Self.take(&machine, .signal(.hello(numConnections: 3), from: "A"))
         #expect(hello.effects == [.reportLive("A", numConnections: 3)])
         #expect(Self.describe(hello.step) == "await A")
         #expect(machine.state == .live("A"))
@@ -160,7 +169,7 @@ struct SocketModeSlotStateMachineTests {
         var machine = Self.fed([.start])
         var delays: [Duration] = []
         for attempt in 1...4 {
-            let failed = try #require(machine.handle(.connectFailed(.retryable("unreachable", retryAfter: nil))))
+            let failed = try Self.take(&machine, .connectFailed(.retryable("unreachable", retryAfter: nil)))
             #expect(failed.effects == [.reportConnectFailure("unreachable")])
             guard case .backOff(let delay, let reported) = failed.step else {
                 Issue.record("expected a backoff, got \(Self.describe(failed.step))")
@@ -171,7 +180,7 @@ struct SocketModeSlotStateMachineTests {
             #expect(delay >= ceiling / 2 && delay <= ceiling)
             delays.append(delay)
             #expect(machine.state == .backingOff(old: nil))
-            let elapsed = try #require(machine.handle(.backoffElapsed))
+            let elapsed = try Self.take(&machine, .backoffElapsed)
             #expect(Self.describe(elapsed.step) == "connect")
         }
         #expect(delays == delays.sorted() && Set(delays).count == 4)
@@ -183,15 +192,15 @@ struct SocketModeSlotStateMachineTests {
 
     @Test func retryAfterIsTheMinimumDelayUntilALiveConnection() throws {
         var machine = Self.fed([.start])
-        let failed = try #require(machine.handle(.connectFailed(.retryable("rate limited", retryAfter: .seconds(20)))))
+        let failed = try Self.take(&machine, .connectFailed(.retryable("rate limited", retryAfter: .seconds(20))))
         #expect(Self.describe(failed.step) == "backOff(20.0 seconds, attempt: 1)")
         _ = machine.handle(.backoffElapsed)
         // An error without Retry-After keeps the minimum.
-        let again = try #require(machine.handle(.connectFailed(.retryable("reset", retryAfter: nil))))
+        let again = try Self.take(&machine, .connectFailed(.retryable("reset", retryAfter: nil)))
         #expect(Self.describe(again.step) == "backOff(20.0 seconds, attempt: 2)")
         _ = machine.handle(.backoffElapsed)
         // A ConnectionOpenFailure without Retry-After sets it back to zero.
-        let third = try #require(machine.handle(.connectFailed(.retryable("503", retryAfter: .zero))))
+        let third = try Self.take(&machine, .connectFailed(.retryable("503", retryAfter: .zero)))
         guard case .backOff(let delay, 3) = third.step else {
             Issue.record("expected a backoff, got \(Self.describe(third.step))")
             return
@@ -201,7 +210,7 @@ struct SocketModeSlotStateMachineTests {
 
     @Test func aFatalConnectFailureStopsTheSlot() throws {
         var machine = Self.fed([.start])
-        let transition = try #require(machine.handle(.connectFailed(.fatal(.connectionOpenFailed("invalid_auth")))))
+        let transition = try Self.take(&machine, .connectFailed(.fatal(.connectionOpenFailed("invalid_auth"))))
         #expect(transition.effects.isEmpty)
         #expect(Self.describe(transition.step) == "fail: apps.connections.open failed: invalid_auth")
         #expect(machine.state == .stopped)
@@ -221,7 +230,7 @@ struct SocketModeSlotStateMachineTests {
     ])
     func aCandidateThatEndsBeforeHelloIsAFailedAttempt(signal: Signal, effects: [Machine.Effect], reason: String) throws {
         var machine = Self.fed([.start, .connectionOpened("A")])
-        let transition = try #require(machine.handle(.signal(signal, from: "A")))
+        let transition = try Self.take(&machine, .signal(signal, from: "A"))
         #expect(transition.effects == effects + [.reportConnectFailure(reason)])
         #expect(machine.attempt == 1)
         #expect(machine.state == .backingOff(old: nil))
@@ -230,7 +239,7 @@ struct SocketModeSlotStateMachineTests {
 
     @Test func aDisconnectBeforeHelloIsOnlyNoted() throws {
         var machine = Self.fed([.start, .connectionOpened("A")])
-        let transition = try #require(machine.handle(.signal(.disconnectRequested(reason: "warning"), from: "A")))
+        let transition = try Self.take(&machine, .signal(.disconnectRequested(reason: "warning"), from: "A"))
         #expect(transition.effects == [.note(.disconnectBeforeHello(reason: "warning"))])
         #expect(Self.describe(transition.step) == "await A")
         #expect(machine.state == .connecting(candidate: "A"))
@@ -238,7 +247,7 @@ struct SocketModeSlotStateMachineTests {
 
     @Test func linkDisabledBeforeHelloStopsTheSlot() throws {
         var machine = Self.fed([.start, .connectionOpened("A")])
-        let transition = try #require(machine.handle(.signal(.disconnectRequested(reason: "link_disabled"), from: "A")))
+        let transition = try Self.take(&machine, .signal(.disconnectRequested(reason: "link_disabled"), from: "A"))
         #expect(transition.effects == [.close("A", reason: ""), .forget("A")])
         #expect(Self.describe(transition.step) == "fail: \(SocketModeError.linkDisabled)")
         #expect(machine.state == .stopped)
@@ -248,7 +257,7 @@ struct SocketModeSlotStateMachineTests {
 
     @Test func anotherHelloOnALiveConnectionChangesNothing() throws {
         var machine = Self.fed(Self.liveA)
-        let transition = try #require(machine.handle(.signal(.hello(numConnections: 2), from: "A")))
+        let transition = try Self.take(&machine, .signal(.hello(numConnections: 2), from: "A"))
         #expect(transition.effects.isEmpty)
         #expect(Self.describe(transition.step) == "await A")
         #expect(machine.state == .live("A"))
@@ -257,14 +266,14 @@ struct SocketModeSlotStateMachineTests {
     @Test(arguments: ["warning", "refresh_requested", "socket_mode_restart"])
     func aDisconnectRequestOpensTheReplacementFirst(reason: String) throws {
         var machine = Self.fed(Self.liveA)
-        let refresh = try #require(machine.handle(.signal(.disconnectRequested(reason: reason), from: "A")))
+        let refresh = try Self.take(&machine, .signal(.disconnectRequested(reason: reason), from: "A"))
         #expect(refresh.effects == [.note(.refreshRequested(reason: reason)), .countReconnect(reason: reason)])
         #expect(Self.describe(refresh.step) == "connect")
         #expect(machine.state == .refreshing(old: "A", candidate: nil))
 
-        let opened = try #require(machine.handle(.connectionOpened("B")))
+        let opened = try Self.take(&machine, .connectionOpened("B"))
         #expect(Self.describe(opened.step) == "await B")
-        let hello = try #require(machine.handle(.signal(.hello(numConnections: 3), from: "B")))
+        let hello = try Self.take(&machine, .signal(.hello(numConnections: 3), from: "B"))
         #expect(hello.effects == [.reportLive("B", numConnections: 3), .retireReplaced("A")])
         #expect(Self.describe(hello.step) == "await B")
         #expect(machine.state == .live("B"))
@@ -272,13 +281,13 @@ struct SocketModeSlotStateMachineTests {
 
     @Test func aFailedReplacementKeepsTheOldConnectionAndRetries() throws {
         var machine = Self.fed(Self.liveA + [.signal(.disconnectRequested(reason: "warning"), from: "A")])
-        let failed = try #require(machine.handle(.connectFailed(.retryable("unreachable", retryAfter: nil))))
+        let failed = try Self.take(&machine, .connectFailed(.retryable("unreachable", retryAfter: nil)))
         #expect(failed.effects == [.reportConnectFailure("unreachable")])
         #expect(machine.state == .backingOff(old: "A"))
         _ = machine.handle(.backoffElapsed)
         #expect(machine.state == .refreshing(old: "A", candidate: nil))
         _ = machine.handle(.connectionOpened("B"))
-        let ended = try #require(machine.handle(.signal(.ended(code: 1006, reason: "", duringShutdown: false), from: "B")))
+        let ended = try Self.take(&machine, .signal(.ended(code: 1006, reason: "", duringShutdown: false), from: "B"))
         #expect(ended.effects.first == .forget("B"))
         #expect(machine.state == .backingOff(old: "A"))
     }
@@ -286,21 +295,21 @@ struct SocketModeSlotStateMachineTests {
     @Test func linkDisabledWhileRefreshingForgetsBothConnections() throws {
         var machine = Self.fed(Self.liveA + [.signal(.disconnectRequested(reason: "warning"), from: "A"),
                                              .connectionOpened("B")])
-        let transition = try #require(machine.handle(.signal(.disconnectRequested(reason: "link_disabled"), from: "B")))
+        let transition = try Self.take(&machine, .signal(.disconnectRequested(reason: "link_disabled"), from: "B"))
         #expect(transition.effects == [.close("B", reason: ""), .forget("B"), .forget("A")])
         #expect(Self.describe(transition.step) == "fail: \(SocketModeError.linkDisabled)")
     }
 
     @Test func aFatalFailureWhileRefreshingForgetsTheOldConnection() throws {
         var machine = Self.fed(Self.liveA + [.signal(.disconnectRequested(reason: "warning"), from: "A")])
-        let transition = try #require(machine.handle(.connectFailed(.fatal(.connectionOpenFailed("token_revoked")))))
+        let transition = try Self.take(&machine, .connectFailed(.fatal(.connectionOpenFailed("token_revoked"))))
         #expect(transition.effects == [.forget("A")])
         #expect(machine.state == .stopped)
     }
 
     @Test func linkDisabledWhileLiveStopsTheSlot() throws {
         var machine = Self.fed(Self.liveA)
-        let transition = try #require(machine.handle(.signal(.disconnectRequested(reason: "link_disabled"), from: "A")))
+        let transition = try Self.take(&machine, .signal(.disconnectRequested(reason: "link_disabled"), from: "A"))
         #expect(transition.effects == [.note(.linkDisabled), .close("A", reason: ""), .forget("A")])
         #expect(Self.describe(transition.step) == "fail: \(SocketModeError.linkDisabled)")
         #expect(machine.state == .stopped)
@@ -318,7 +327,7 @@ struct SocketModeSlotStateMachineTests {
     ])
     func aLostConnectionIsReplacedAtOnce(signal: Signal, effects: [Machine.Effect]) throws {
         var machine = Self.fed(Self.liveA)
-        let transition = try #require(machine.handle(.signal(signal, from: "A")))
+        let transition = try Self.take(&machine, .signal(signal, from: "A"))
         #expect(transition.effects == effects)
         #expect(Self.describe(transition.step) == "connect")
         #expect(machine.state == .connecting(candidate: nil))
@@ -328,7 +337,7 @@ struct SocketModeSlotStateMachineTests {
         // hello reset the attempts, so the replacement of a live connection is immediate.
         var machine = Self.fed([.start, .connectFailed(.retryable("x", retryAfter: .seconds(5))), .backoffElapsed,
                                 .connectionOpened("A"), .signal(.hello(numConnections: nil), from: "A")])
-        let transition = try #require(machine.handle(.signal(.failed("reset"), from: "A")))
+        let transition = try Self.take(&machine, .signal(.failed("reset"), from: "A"))
         #expect(Self.describe(transition.step) == "connect")
     }
 
@@ -336,10 +345,10 @@ struct SocketModeSlotStateMachineTests {
 
     @Test func tooManyWebSocketsClosesAndShedsWhenAllowed() throws {
         var machine = Self.fed(Self.liveA)
-        let asked = try #require(machine.handle(.signal(.disconnectRequested(reason: "too_many_websockets"), from: "A")))
+        let asked = try Self.take(&machine, .signal(.disconnectRequested(reason: "too_many_websockets"), from: "A"))
         #expect(asked.effects == [.close("A", reason: "")])
         #expect(Self.describe(asked.step) == "tryShedding")
-        let shed = try #require(machine.handle(.shedAnswered(true)))
+        let shed = try Self.take(&machine, .shedAnswered(true))
         #expect(shed.effects == [.note(.shedding), .forget("A")])
         #expect(Self.describe(shed.step) == "finish")
         #expect(machine.state == .shed)
@@ -347,7 +356,7 @@ struct SocketModeSlotStateMachineTests {
 
     @Test func tooManyWebSocketsOnTheLastSlotBacksOffFromAttemptThree() throws {
         var machine = Self.fed(Self.liveA + [.signal(.disconnectRequested(reason: "too_many_websockets"), from: "A")])
-        let kept = try #require(machine.handle(.shedAnswered(false)))
+        let kept = try Self.take(&machine, .shedAnswered(false))
         #expect(kept.effects == [.note(.tooManyWebSocketsBackingOff)])
         guard case .backOff(let delay, 3) = kept.step else {
             Issue.record("expected a backoff at attempt 3, got \(Self.describe(kept.step))")
@@ -357,7 +366,7 @@ struct SocketModeSlotStateMachineTests {
         #expect(machine.state == .backingOff(old: "A"))
         _ = machine.handle(.backoffElapsed)
         _ = machine.handle(.connectionOpened("B"))
-        let hello = try #require(machine.handle(.signal(.hello(numConnections: 1), from: "B")))
+        let hello = try Self.take(&machine, .signal(.hello(numConnections: 1), from: "B"))
         #expect(hello.effects == [.reportLive("B", numConnections: 1), .retireReplaced("A")])
     }
 
@@ -378,7 +387,7 @@ struct SocketModeSlotStateMachineTests {
     func shutdownClosesWhatTheSlotHoldsAndFinishes(state: State, effects: [Machine.Effect]) throws {
         let path = try #require(Self.paths.first { $0.0 == state }?.1)
         var machine = Self.fed(path)
-        let transition = try #require(machine.handle(.shutdown))
+        let transition = try Self.take(&machine, .shutdown)
         #expect(transition.effects == effects)
         #expect(Self.describe(transition.step) == "finish")
         #expect(machine.state == .stopped)
