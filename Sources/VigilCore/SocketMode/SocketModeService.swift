@@ -200,7 +200,12 @@ public final class SocketModeService: Service, Sendable {
             while true {
                 for effect in transition.effects {
                     perform(effect, logger: slotLogger)
-                    if case .forget(let connection) = effect { signals[ObjectIdentifier(connection)] = nil }
+                    switch effect {
+                    case .forget(let connection), .retireReplaced(let connection):
+                        signals[ObjectIdentifier(connection)] = nil
+                    default:
+                        break
+                    }
                 }
                 let event: Slot.Event
                 switch transition.step {
