@@ -33,6 +33,9 @@ public final class SocketModeService: Service, Sendable {
         /// Why the last attempt to open a connection failed (Slack unreachable, 5xx, rate limited), while no
         /// connection is live; `nil` once one is.
         public var lastConnectFailure: String? = nil
+        /// Slots still kept: ``SocketModeConfiguration/connectionCount`` less those shed after Slack reported
+        /// `too_many_websockets`.
+        public var activeSlots: Int = 0
     }
 
     private struct State {
@@ -40,8 +43,6 @@ public final class SocketModeService: Service, Sendable {
         var activeSlots: Int
         var reconnects = 0
         var envelopesDispatched = 0
-        var eventsDispatched = 0
-        var eventsFinished = 0
         var shuttingDown = false
         var lastConnectFailure: String?
     }
@@ -55,6 +56,7 @@ public final class SocketModeService: Service, Sendable {
     private let state: Mutex<State>
     private let statusDidChange: @Sendable (Status) -> Void
     private let metrics: SocketModeMetrics
+    private let events: DispatchedEventCounter
 
     /// - Parameters:
     ///   - configuration: connection count, timeouts, backoff; validated here.
@@ -62,6 +64,8 @@ public final class SocketModeService: Service, Sendable {
     ///   - urlProvider: calls `apps.connections.open` with the app-level token.
     ///   - handler: receives every envelope after its ack.
     ///   - logger: lifecycle and error logging; never given a token.
+    ///   - events: counts the events handed to `handler` and finished (``Status/eventsInProgress``); pass one to read
+    ///     it without the service.
     ///   - statusDidChange: called whenever the number of live connections changes (from any thread; keep it cheap).
     /// - Throws: ``SocketModeError`` when the configuration is out of range.
     public init(
@@ -71,9 +75,11 @@ public final class SocketModeService: Service, Sendable {
         handler: any SocketModeEnvelopeHandler,
         logger: Logger,
         metrics: SocketModeMetrics = SocketModeMetrics(workspace: "default"),
+        events: DispatchedEventCounter = DispatchedEventCounter(),
         statusDidChange: @escaping @Sendable (Status) -> Void = { _ in }
     ) throws(SocketModeError) {
         self.metrics = metrics
+        self.events = events
         try configuration.validate()
         self.configuration = configuration
         self.transport = transport
@@ -92,8 +98,9 @@ public final class SocketModeService: Service, Sendable {
                 liveConnections: state.connections.values.filter(\.isLive).count,
                 reconnects: state.reconnects,
                 envelopesDispatched: state.envelopesDispatched,
-                eventsInProgress: state.eventsDispatched - state.eventsFinished,
-                lastConnectFailure: state.connections.values.contains(where: \.isLive) ? nil : state.lastConnectFailure
+                eventsInProgress: events.inProgress,
+                lastConnectFailure: state.connections.values.contains(where: \.isLive) ? nil : state.lastConnectFailure,
+                activeSlots: state.activeSlots
             )
         }
     }
@@ -109,7 +116,7 @@ public final class SocketModeService: Service, Sendable {
             handlerErrors: metrics.handlerErrors,
             handlerFinished: { envelope in
                 guard !envelope.acceptsResponsePayload else { return }
-                self.state.withLock { $0.eventsFinished += 1 }
+                self.events.recordFinished()
             }
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -134,10 +141,8 @@ public final class SocketModeService: Service, Sendable {
         let countingSink: @Sendable (InboundEnvelope) -> Void = { envelope in
             // On the service thread: most envelopes end here, with no task and no wake-up of a worker thread.
             guard envelope.acceptsResponsePayload || handler.needsHandling(envelope) else { return }
-            self.state.withLock {
-                $0.envelopesDispatched += 1
-                if !envelope.acceptsResponsePayload { $0.eventsDispatched += 1 }
-            }
+            self.state.withLock { $0.envelopesDispatched += 1 }
+            if !envelope.acceptsResponsePayload { self.events.recordDispatched() }
             sink.yield(envelope)
         }
         try await withThrowingDiscardingTaskGroup { group in
@@ -166,7 +171,8 @@ public final class SocketModeService: Service, Sendable {
             return Status(
                 liveConnections: state.connections.values.filter(\.isLive).count,
                 reconnects: state.reconnects,
-                envelopesDispatched: state.envelopesDispatched
+                envelopesDispatched: state.envelopesDispatched,
+                activeSlots: state.activeSlots
             )
         }
         metrics.liveConnections.record(status.liveConnections)
@@ -174,6 +180,7 @@ public final class SocketModeService: Service, Sendable {
     }
 
     private typealias Signals = AsyncStream<SocketModeConnection.Signal>.Iterator
+    private typealias Slot = SocketModeSlotStateMachine<SocketModeConnection, SystemRandomNumberGenerator>
 
     /// Keeps why the last connection attempt failed, for `STATUS=` and `/vigil status` while none is live.
     private func recordConnectFailure(_ reason: String) {
@@ -181,118 +188,137 @@ public final class SocketModeService: Service, Sendable {
         statusDidChange(status)
     }
 
-    /// Runs one slot until shutdown: establish, watch, replace.
+    /// Runs one slot until shutdown: feeds its ``SocketModeSlotStateMachine`` what happens and does what it says.
     private func runSlot(_ slot: Int, sink: @escaping @Sendable (InboundEnvelope) -> Void) async throws {
-        var random = SystemRandomNumberGenerator()
-        var attempt = 0
-        var minimumDelay = Duration.zero
-        var current: (connection: SocketModeConnection, signals: Signals)?
-        var replacing = false
+        var machine = Slot(connectionCount: configuration.connectionCount, backoff: configuration.backoff,
+                           random: SystemRandomNumberGenerator())
+        var signals: [ObjectIdentifier: Signals] = [:]
         let slotLogger = { var logger = self.logger; logger[metadataKey: "slack.slot"] = "\(slot)"; return logger }()
 
         try await withThrowingDiscardingTaskGroup { monitors in
-            defer {
-                if let current { forget(current.connection) }
-            }
-            while !isShuttingDown {
-                if current == nil || replacing {
-                    let delay = max(configuration.backoff.delay(forAttempt: attempt, using: &random), minimumDelay)
-                    if delay > .zero {
-                        slotLogger.info("reconnecting after backoff", metadata: ["slack.delay": "\(delay.shortText)",
-                                                                                  "slack.attempt": "\(attempt)"])
-                        do {
-                            try await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
-                        } catch {
-                            break
-                        }
-                        if isShuttingDown { break }
-                    }
-                    do {
-                        let established = try await establish(slot: slot, sink: sink, monitors: &monitors,
-                                                              logger: slotLogger)
-                        if let old = current?.connection {
-                            old.retire()
-                            forget(old)
-                            slotLogger.info("replacement live; retired the old connection")
-                        }
-                        current = established
-                        replacing = false
-                        attempt = 0
-                        minimumDelay = .zero
-                    } catch let error as SocketModeError where error.isFatal {
-                        throw error
-                    } catch let error as any ConnectionOpenFailure {
-                        if error.isFatal { throw SocketModeError.connectionOpenFailed("\(error)") }
-                        minimumDelay = error.retryAfter ?? .zero
-                        attempt += 1
-                        slotLogger.warning("could not open a Socket Mode connection: \(error)")
-                        recordConnectFailure("\(error)")
-                        continue
-                    } catch {
-                        attempt += 1
-                        slotLogger.warning("could not open a Socket Mode connection: \(error)")
-                        recordConnectFailure("\(error)")
-                        continue
-                    }
-                }
-                guard var watched = current else { continue }
-                let signal = await watched.signals.next()
-                current = watched
-                switch signal {
-                case .hello:
-                    continue
-                case .disconnectRequested(let reason):
-                    switch reason {
-                    case "link_disabled":
-                        slotLogger.critical("Slack disabled the Socket Mode link (link_disabled)")
-                        watched.connection.close()
-                        throw SocketModeError.linkDisabled
-                    case "too_many_websockets":
-                        watched.connection.close()
-                        let shed = state.withLock { state in
-                            guard state.activeSlots > 1 else { return false }
-                            state.activeSlots -= 1
-                            return true
-                        }
-                        if shed {
-                            slotLogger.warning("Slack reports too many WebSockets for this app; shedding this connection (another Vigil or an old process holds some)")
-                            return
-                        }
-                        slotLogger.warning("Slack reports too many WebSockets for this app; backing off before reconnecting")
-                        attempt = max(attempt, 3)
-                        replacing = true
+            defer { monitors.cancelAll() }
+            guard var transition = machine.handle(.start) else { return }
+            while true {
+                for effect in transition.effects {
+                    perform(effect, logger: slotLogger)
+                    switch effect {
+                    case .forget(let connection), .retireReplaced(let connection):
+                        signals[ObjectIdentifier(connection)] = nil
                     default:
-                        slotLogger.info("Slack asked for a reconnect; opening the replacement first",
-                                        metadata: ["slack.reason": "\(reason)"])
-                        countReconnect(reason: reason)
-                        replacing = true
+                        break
                     }
-                case .stale(let reason):
-                    slotLogger.warning("connection went silent; dropping and replacing it", metadata: ["slack.reason": "\(reason)"])
-                    watched.connection.abort()
-                    forget(watched.connection)
-                    current = nil
-                    countReconnect(reason: "stale")
-                case .ended(let code, let reason):
-                    forget(watched.connection)
-                    current = nil
-                    if !isShuttingDown {
-                        slotLogger.warning("connection closed; reconnecting",
-                                           metadata: ["slack.close_code": "\(code)", "slack.reason": "\(reason)"])
-                        countReconnect(reason: "closed")
+                }
+                let event: Slot.Event
+                switch transition.step {
+                case .finish:
+                    return
+                case .fail(let error):
+                    throw error
+                case _ where isShuttingDown:
+                    event = .shutdown
+                case .backOff(let delay, let attempt):
+                    slotLogger.info("reconnecting after backoff", metadata: ["slack.delay": "\(delay.shortText)",
+                                                                              "slack.attempt": "\(attempt)"])
+                    do {
+                        try await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+                        event = .backoffElapsed
+                    } catch {
+                        event = .shutdown
                     }
-                case .failed(let error):
-                    forget(watched.connection)
-                    current = nil
-                    slotLogger.warning("connection failed: \(error); reconnecting")
-                    countReconnect(reason: "failed")
-                case nil:
-                    forget(watched.connection)
-                    current = nil
+                case .connect:
+                    do {
+                        let (connection, iterator) = try await open(slot: slot, sink: sink, monitors: &monitors,
+                                                                    logger: slotLogger)
+                        signals[ObjectIdentifier(connection)] = iterator
+                        event = .connectionOpened(connection)
+                    } catch {
+                        event = .connectFailed(Slot.classify(error))
+                    }
+                case .awaitSignal(let connection):
+                    let signal = await signals[ObjectIdentifier(connection)]?.next()
+                    event = .signal(slotSignal(signal), from: connection)
+                case .tryShedding:
+                    let shed = state.withLock { state in
+                        guard state.activeSlots > 1 else { return false }
+                        state.activeSlots -= 1
+                        return true
+                    }
+                    event = .shedAnswered(shed)
+                }
+                // An event the machine does not expect changes nothing: do the same step again.
+                if let next = machine.handle(event) {
+                    transition = next
+                } else {
+                    transition.effects = []
                 }
             }
-            current?.connection.close(code: 1000, reason: "shutting down")
-            monitors.cancelAll()
+        }
+    }
+
+    /// The machine's view of a connection's signal (`nil`: the stream finished).
+    private func slotSignal(_ signal: SocketModeConnection.Signal?) -> Slot.Signal {
+        switch signal {
+        case .hello(let numConnections): .hello(numConnections: numConnections)
+        case .disconnectRequested(let reason): .disconnectRequested(reason: reason)
+        case .stale(let reason): .stale(reason)
+        case .ended(let code, let reason): .ended(code: code, reason: reason, duringShutdown: isShuttingDown)
+        case .failed(let error): .failed("\(error)")
+        case nil: .finished
+        }
+    }
+
+    /// Does one effect of a slot's transition.
+    private func perform(_ effect: Slot.Effect, logger: Logger) {
+        switch effect {
+        case .note(let note):
+            switch note {
+            case .linkDisabled:
+                logger.critical("Slack disabled the Socket Mode link (link_disabled)")
+            case .shedding:
+                logger.warning("Slack reports too many WebSockets for this app; shedding this connection (another Vigil or an old process holds some)")
+            case .tooManyWebSocketsBackingOff:
+                logger.warning("Slack reports too many WebSockets for this app; backing off before reconnecting")
+            case .refreshRequested(let reason):
+                logger.info("Slack asked for a reconnect; opening the replacement first",
+                            metadata: ["slack.reason": "\(reason)"])
+            case .stale(let reason):
+                logger.warning("connection went silent; dropping and replacing it", metadata: ["slack.reason": "\(reason)"])
+            case .closed(let code, let reason):
+                logger.warning("connection closed; reconnecting",
+                               metadata: ["slack.close_code": "\(code)", "slack.reason": "\(reason)"])
+            case .failed(let error):
+                logger.warning("connection failed: \(error); reconnecting")
+            case .disconnectBeforeHello(let reason):
+                logger.notice("disconnect before hello", metadata: ["slack.reason": "\(reason)"])
+            }
+        case .reportLive(let connection, let numConnections):
+            if let numConnections, numConnections > configuration.connectionCount + 1 {
+                logger.warning(
+                    "Slack counts more connections for this app than Vigil keeps; another process or half-open ghost connections may be swallowing envelopes",
+                    metadata: ["slack.num_connections": "\(numConnections)"]
+                )
+            }
+            metrics.liveConnections.record(status.liveConnections)
+            logger.info("Socket Mode connection live", metadata: [
+                "slack.connection": "\(connection.id.map(\.description) ?? "?")",
+                "slack.num_connections": "\(numConnections.map(String.init) ?? "?")",
+            ])
+            statusDidChange(status)
+        case .retireReplaced(let old):
+            old.retire()
+            forget(old)
+            logger.info("replacement live; retired the old connection")
+        case .reportConnectFailure(let reason):
+            logger.warning("could not open a Socket Mode connection: \(reason)")
+            recordConnectFailure(reason)
+        case .close(let connection, let reason):
+            connection.close(code: 1000, reason: reason)
+        case .abort(let connection):
+            connection.abort()
+        case .forget(let connection):
+            forget(connection)
+        case .countReconnect(let reason):
+            countReconnect(reason: reason)
         }
     }
 
@@ -301,8 +327,10 @@ public final class SocketModeService: Service, Sendable {
         metrics.reconnected(reason: reason)
     }
 
-    /// Opens one connection and waits for its `hello`.
-    private func establish(
+    /// Asks for a URL, opens a connection on it and starts watching its liveness; its `hello` comes as a signal.
+    /// - Throws: the URL provider's errors; `CancellationError` when the service is stopping;
+    ///   ``SocketModeError/handshakeFailed(_:)`` when the transport cannot start the handshake.
+    private func open(
         slot: Int,
         sink: @escaping @Sendable (InboundEnvelope) -> Void,
         monitors: inout ThrowingDiscardingTaskGroup<any Error>,
@@ -330,42 +358,11 @@ public final class SocketModeService: Service, Sendable {
                 helloTimeout: configuration.helloTimeout
             )
         }
-        var signals = connection.signals.makeAsyncIterator()
-        while let signal = await signals.next() {
-            switch signal {
-            case .hello(let numConnections):
-                if let numConnections, numConnections > self.configuration.connectionCount + 1 {
-                    logger.warning(
-                        "Slack counts more connections for this app than Vigil keeps; another process or half-open ghost connections may be swallowing envelopes",
-                        metadata: ["slack.num_connections": "\(numConnections)"]
-                    )
-                }
-                metrics.liveConnections.record(status.liveConnections)
-                logger.info("Socket Mode connection live", metadata: [
-                    "slack.connection": "\(connection.id.map(\.description) ?? "?")",
-                    "slack.num_connections": "\(numConnections.map(String.init) ?? "?")",
-                ])
-                statusDidChange(status)
-                return (connection, signals)
-            case .disconnectRequested("link_disabled"):
-                connection.close()
-                forget(connection)
-                throw SocketModeError.linkDisabled
-            case .disconnectRequested(let reason):
-                logger.notice("disconnect before hello", metadata: ["slack.reason": "\(reason)"])
-            case .stale(let reason):
-                connection.abort()
-                forget(connection)
-                throw SocketModeError.handshakeFailed(reason)
-            case .ended(let code, let reason):
-                forget(connection)
-                throw SocketModeError.handshakeFailed("closed before hello (code \(code) \(reason))")
-            case .failed(let error):
-                forget(connection)
-                throw SocketModeError.handshakeFailed("\(error)")
-            }
-        }
-        forget(connection)
-        throw SocketModeError.handshakeFailed("connection ended before hello")
+        return (connection, connection.signals.makeAsyncIterator())
     }
+}
+
+extension SocketModeConnection: Equatable {
+    /// The same connection object (a slot's state machine tells its connections apart by identity).
+    static func == (lhs: SocketModeConnection, rhs: SocketModeConnection) -> Bool { lhs === rhs }
 }

@@ -12,8 +12,10 @@ import VigilStorage
 
 /// Assembles and runs the worker from a validated configuration: one libwebsockets transport and one libcurl
 /// driver for the process, one store, and per workspace a Web API client, Socket Mode connections and the alert
-/// pipeline, all under one `ServiceGroup` that stops on SIGTERM/SIGINT. With `metrics.listen` configured, the
-/// transport's service thread also serves the metrics page (``MetricsPage``) on that loopback address.
+/// pipeline, all under one `ServiceGroup` that stops on SIGTERM/SIGINT: the libcurl driver, the transport, one
+/// ``WorkspaceService`` per workspace, systemd notification and (with a reload function) the SIGHUP reloader. With
+/// `metrics.listen` configured, the transport's service thread also serves the metrics page (``MetricsPage``) on that
+/// loopback address, so the transport's service is also the metrics endpoint's.
 public struct VigilApplication: Sendable {
     /// How a run ended, for the process's exit code.
     public enum Outcome: Sendable, Equatable {
@@ -81,6 +83,14 @@ public struct VigilApplication: Sendable {
             return .cannotStart(error.description)
         }
         defer { lock.release() }
+        // The store first: when it cannot be used, nothing else has been started that would need stopping.
+        let store: SQLiteVigilStore
+        do {
+            store = try await SQLiteVigilStore(directory: configuration.stateDirectory, logger: logger)
+        } catch let error as VigilStoreError where error.kind != .openFailed {
+            // Corrupt, of a newer schema, not writable: the operator must act; restarting changes nothing.
+            return .cannotStart(error.description)
+        }
         var webSocketConfiguration = try WebSocketTransportConfiguration.fromEnvironment(environment)
         webSocketConfiguration.extraCAFile = configuration.caFile
         if let metrics = configuration.metrics {
@@ -93,95 +103,76 @@ public struct VigilApplication: Sendable {
                 logger.warning("metrics.listen is set but no metrics registry was given; not serving metrics")
             }
         }
+        // The transport's service thread also serves the metrics page: both live as long as the transport's service.
         let transport = try WebSocketTransport(configuration: webSocketConfiguration, logger: logger)
         if let metrics = configuration.metrics, let port = transport.httpListenPort {
             logger.info("serving metrics", metadata: [
                 "vigil.metrics_url": "http://\(WebSocketTransport.hostPort(metrics.host, port))/metrics",
             ])
         }
-        let curl = try CurlMultiDriver(configuration: CurlMultiDriver.Configuration(extraCABundlePath: configuration.caFile), logger: logger)
-        defer {
-            // Both C threads stop on their own threads; these calls only wait for that.
-        }
+        let curl: CurlMultiDriver
         do {
-            let store: SQLiteVigilStore
-            do {
-                store = try await SQLiteVigilStore(directory: configuration.stateDirectory, logger: logger)
-            } catch let error as VigilStoreError where error.kind != .openFailed {
-                // Corrupt, of a newer schema, not writable: the operator must act; restarting changes nothing.
-                await transport.shutdown()
-                await curl.shutdown()
-                return .cannotStart(error.description)
-            }
-            health.setStoreProblem(nil)  // vigil_store_healthy 1 from the start
-            let probes = ProbeExecutor(httpClient: CurlProbeHTTPClient(transport: curl),
-                                       maximumConcurrency: configuration.limits.probeConcurrency)
-            let workspaces = configuration.workspaces.map { workspace in
-                let api = SlackWebAPI(
-                    baseURL: workspace.apiURL,
-                    botToken: SlackToken(workspace.botToken.reveal()),
-                    appToken: SlackToken(workspace.appToken.reveal()),
-                    transport: curl,
-                    logger: logger
-                )
-                return WorkspaceService(
-                    configuration: Self.workspaceConfiguration(
-                        workspace, in: configuration, tokenCheckInterval: tokenCheckInterval),
-                    api: api,
-                    transport: transport,
-                    store: store,
-                    health: health,
-                    probes: probes,
-                    logger: logger
-                )
-            }
-            let daemon = VigilDaemon(workspaces: workspaces, health: health)
-            let notify = SystemdNotifyService(environment: environment, health: health, logger: logger)
-            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-                .init(service: curl),
-                .init(service: daemon),
-                .init(service: notify),
-            ]
-            if let reloadConfiguration {
-                services.append(.init(service: ConfigurationReloader(
-                    running: configuration,
-                    load: reloadConfiguration,
-                    workspaces: workspaces,
-                    tokenCheckInterval: tokenCheckInterval,
-                    logLevelSwitch: logLevelSwitch,
-                    notifier: SystemdNotifier(environment: environment),
-                    logger: logger
-                )))
-            }
-            var groupConfiguration = ServiceGroupConfiguration(
-                services: services,
-                gracefulShutdownSignals: signals,
-                logger: logger
-            )
-            groupConfiguration.maximumGracefulShutdownDuration = Swift.Duration.seconds(4)
-            groupConfiguration.maximumCancellationDuration = Swift.Duration.seconds(1)
-            let group = ServiceGroup(configuration: groupConfiguration)
-            do {
-                try await group.run()
-            } catch let error as VigilDaemon.NoWorkspaceLeft {
-                await transport.shutdown()
-                return .noWorkspaceLeft(error.description)
-            } catch let error as ServiceGroupError {
-                _ = error
-                if let reasons = Optional(health.snapshot.compactMapValues(\.failure)), health.allWorkspacesFailed {
-                    await transport.shutdown()
-                    return .noWorkspaceLeft(VigilDaemon.NoWorkspaceLeft(reasons: reasons).description)
-                }
-                await transport.shutdown()
-                throw error
-            }
-            await transport.shutdown()
-            return .stopped
+            curl = try CurlMultiDriver(configuration: CurlMultiDriver.Configuration(extraCABundlePath: configuration.caFile), logger: logger)
         } catch {
             await transport.shutdown()
-            await curl.shutdown()
             throw error
         }
+        health.setStoreProblem(nil)  // vigil_store_healthy 1 from the start
+        let probes = ProbeExecutor(httpClient: CurlProbeHTTPClient(transport: curl),
+                                   maximumConcurrency: configuration.limits.probeConcurrency)
+        let workspaces = configuration.workspaces.map { workspace in
+            let api = SlackWebAPI(
+                baseURL: workspace.apiURL,
+                botToken: SlackToken(workspace.botToken.reveal()),
+                appToken: SlackToken(workspace.appToken.reveal()),
+                transport: curl,
+                logger: logger
+            )
+            return WorkspaceService(
+                configuration: Self.workspaceConfiguration(
+                    workspace, in: configuration, tokenCheckInterval: tokenCheckInterval),
+                api: api,
+                transport: transport,
+                store: store,
+                health: health,
+                probes: probes,
+                logger: logger
+            )
+        }
+        // Started in this order and shut down in reverse: systemd hears STOPPING=1 first, the workspaces close
+        // their connections and finish their handlers, and only then stop the transports they used.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: curl),
+            .init(service: transport),
+        ]
+        services += workspaces.map { .init(service: $0) }
+        services.append(.init(service: SystemdNotifyService(environment: environment, health: health, logger: logger)))
+        if let reloadConfiguration {
+            services.append(.init(service: ConfigurationReloader(
+                running: configuration,
+                load: reloadConfiguration,
+                workspaces: workspaces,
+                tokenCheckInterval: tokenCheckInterval,
+                logLevelSwitch: logLevelSwitch,
+                notifier: SystemdNotifier(environment: environment),
+                logger: logger
+            )))
+        }
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services,
+            gracefulShutdownSignals: signals,
+            logger: logger
+        )
+        groupConfiguration.maximumGracefulShutdownDuration = Swift.Duration.seconds(4)
+        groupConfiguration.maximumCancellationDuration = Swift.Duration.seconds(1)
+        do {
+            try await ServiceGroup(configuration: groupConfiguration).run()
+        } catch let error as VigilDaemon.NoWorkspaceLeft {
+            return .noWorkspaceLeft(error.description)
+        } catch is ServiceGroupError where health.allWorkspacesFailed {
+            return .noWorkspaceLeft(VigilDaemon.NoWorkspaceLeft(reasons: health.snapshot.compactMapValues(\.failure)).description)
+        }
+        return .stopped
     }
 
     /// What one workspace of `configuration` runs with (also what a reload applies).

@@ -14,9 +14,10 @@ import VigilStorage
 /// Everything Vigil runs for one workspace: its token check, Socket Mode connections, alert monitor and catch-up,
 /// and periodic token health.
 ///
-/// A workspace that fails for good (revoked token, Socket Mode disabled) records why on the ``HealthBoard`` and
-/// returns; the other workspaces keep working. ``VigilDaemon`` exits 78 only when none is left.
-public struct WorkspaceService: Sendable {
+/// A `Service` in the application's `ServiceGroup`, one per workspace. A workspace that fails for good (revoked
+/// token, Socket Mode disabled) records why on the ``HealthBoard`` and waits for the group's shutdown; the other
+/// workspaces keep working. The last one to fail throws ``VigilDaemon/NoWorkspaceLeft`` (the process exits 78).
+public struct WorkspaceService: Service {
     /// What one workspace needs.
     public struct Configuration: Sendable {
         public var name: String
@@ -92,6 +93,8 @@ public struct WorkspaceService: Sendable {
         self.health = health
         self.probes = probes
         self.logger = logger
+        // On the board from the start, so that "every workspace failed" counts the ones that have not reported yet.
+        health.update(configuration.name) { _ in }
     }
 
     /// The workspace's name in the configuration.
@@ -234,72 +237,34 @@ public struct WorkspaceService: Sendable {
         }
     }
 
-    /// Runs the workspace until graceful shutdown or a failure that retrying cannot fix (recorded on the board).
-    public func run() async {
-        let configuration = self.configuration
+    /// What a started workspace runs with: its identity in Slack and its handlers.
+    private struct Started: Sendable {
+        var identity: SlackWebAPI.AuthTestResult
+        var alerts: AlertChannelMonitor
+        var conversations: ConversationService
+        /// The events the workspace's Socket Mode connections handed over and have not finished handling.
+        var events: DispatchedEventCounter
+        var logger: Logger
+    }
+
+    /// Runs the workspace until graceful shutdown or a failure that retrying cannot fix.
+    ///
+    /// In order: wait until Slack accepts the bot token (``startSession(logger:)``), start the alert monitor and the
+    /// conversation layer (``startHandlers(_:logger:)``), then run the Socket Mode connections and the periodic work
+    /// side by side (``runConnected(_:)``). A failure that retrying cannot fix (rejected token, Socket Mode disabled)
+    /// is recorded on the ``HealthBoard`` and the workspace waits for the group's shutdown while the other workspaces
+    /// keep working.
+    /// - Throws: ``VigilDaemon/NoWorkspaceLeft`` when this failure leaves no workspace working (the process exits 78).
+    public func run() async throws {
         var logger = logger
         logger[metadataKey: "slack.workspace"] = "\(configuration.name)"
-        let name = configuration.name
         do {
-            guard let identity = try await untilSlackAnswers(logger: logger, { try await api.authTest(retryingUnavailable: false) })
-            else { return }
-            health.update(name) { $0.tokenHealthy = true }
-            tokenGauge.record(1)
+            guard let identity = try await startSession(logger: logger) else { return }
             logger[metadataKey: "slack.team_id"] = "\(identity.teamID)"
-            logger.info("bot token works", metadata: [
-                "slack.team": "\(identity.team)", "slack.bot_user": "\(identity.userID)", "slack.bot_id": "\(identity.botID ?? "-")",
-            ])
-            var alertSettings = configuration.alerts
-            if alertSettings.workspaceURL == nil, let url = identity.url {
-                alertSettings.workspaceURL = url.hasSuffix("/") ? String(url.dropLast()) : url
-            }
-            let alerts = AlertChannelMonitor(
-                workspace: identity.teamID,
-                store: store,
-                slack: api,
-                own: MessageClassifier.OwnIdentity(botID: identity.botID, userID: identity.userID),
-                settings: alertSettings,
-                probes: probes,
-                logger: logger
-            )
-            guard try await untilStoreWorks(logger: logger, {
-                try await alerts.start(environmentChannels: configuration.alertChannels,
-                                       configuredChannels: configuration.configuredChannels)
-            }) != nil else { return }
-            var conversationSettings = configuration.conversations
-            if conversationSettings.workspaceURL == nil { conversationSettings.workspaceURL = alertSettings.workspaceURL }
-            let startedAt = Date()
-            // Set once the Socket Mode service exists (it needs the router, which needs the conversation layer).
-            let socketModeForStatus = Mutex<SocketModeService?>(nil)
-            let conversations = ConversationService(
-                workspace: identity.teamID,
-                store: store,
-                slack: api,
-                alertMonitor: alerts,
-                own: MessageClassifier.OwnIdentity(botID: identity.botID, userID: identity.userID),
-                settings: conversationSettings,
-                userGroups: ClosureUserGroupResolver { group in try await api.userGroupMembers(group) },
-                status: { [health, api] in
-                    let board = health.snapshot[name] ?? HealthBoard.WorkspaceHealth()
-                    return VigilStatusReport(
-                        liveConnections: board.liveConnections,
-                        reconnects: board.reconnects,
-                        queuedEnvelopes: socketModeForStatus.withLock { $0?.status.eventsInProgress } ?? 0,
-                        queuedWebAPICalls: await api.queueDepth,
-                        tokenHealthy: board.tokenHealthy,
-                        startedAt: startedAt,
-                        version: VigilVersion.current,
-                        problems: Self.statusProblems(board, storeProblem: health.storeProblem,
-                                                      lastStoreOutage: health.lastStoreOutage)
-                    )
-                },
-                probes: probes,
-                logger: logger
-            )
-            await alerts.setObserver(conversations)
+            guard let started = try await startHandlers(identity, logger: logger) else { return }
             runtime.state.withLock {
-                $0.alerts = alerts
-                $0.conversations = conversations
+                $0.alerts = started.alerts
+                $0.conversations = started.conversations
             }
             defer {
                 runtime.state.withLock {
@@ -307,102 +272,198 @@ public struct WorkspaceService: Sendable {
                     $0.conversations = nil
                 }
             }
-            _ = try? await conversations.expireApprovalsLeftOpenByRestart()
-            let router = VigilEventRouter(workspace: identity.teamID, store: store, alerts: alerts,
-                                          conversations: conversations, logger: logger)
-            let (regained, regainedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-            let wasLive = Mutex(false)
-            let socketMode = try SocketModeService(
-                configuration: configuration.socketMode,
-                transport: transport,
-                urlProvider: api,
-                handler: router,
-                logger: logger,
-                metrics: SocketModeMetrics(workspace: name),
-                statusDidChange: { [health] status in
-                    health.update(name) {
-                        $0.liveConnections = status.liveConnections
-                        $0.reconnects = status.reconnects
-                    }
-                    health.setWaitingForSlack(name, status.liveConnections > 0 ? nil : status.lastConnectFailure)
-                    slackReachableGauge.record(status.liveConnections > 0 || status.lastConnectFailure == nil ? 1 : 0)
-                    let becameLive = wasLive.withLock { live in
-                        defer { live = status.liveConnections > 0 }
-                        return !live && status.liveConnections > 0
-                    }
-                    if becameLive { regainedContinuation.yield() }
+            try await runConnected(started)
+        } catch is CancellationError {
+            return
+        } catch {
+            recordFailure(error, logger: logger)
+            if health.allWorkspacesFailed {
+                throw VigilDaemon.NoWorkspaceLeft(reasons: health.snapshot.compactMapValues(\.failure))
+            }
+        }
+        // Stopped (failed, or every connection ended) while the process goes on: stay in the group until it stops.
+        if !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await gracefulShutdown()
+        }
+    }
+
+    /// Step 1: `auth.test` until Slack answers; records the token as healthy.
+    /// - Returns: who the bot is, or `nil` when a graceful shutdown came first.
+    private func startSession(logger: Logger) async throws -> SlackWebAPI.AuthTestResult? {
+        guard let identity = try await untilSlackAnswers(logger: logger, { try await api.authTest(retryingUnavailable: false) })
+        else { return nil }
+        health.update(configuration.name) { $0.tokenHealthy = true }
+        tokenGauge.record(1)
+        var logger = logger
+        logger[metadataKey: "slack.team_id"] = "\(identity.teamID)"
+        logger.info("bot token works", metadata: [
+            "slack.team": "\(identity.team)", "slack.bot_user": "\(identity.userID)", "slack.bot_id": "\(identity.botID ?? "-")",
+        ])
+        return identity
+    }
+
+    /// Step 2: the alert monitor (started once the store takes its channels) and the conversation layer.
+    /// - Returns: the running parts, or `nil` when a graceful shutdown came first.
+    private func startHandlers(_ identity: SlackWebAPI.AuthTestResult, logger: Logger) async throws -> Started? {
+        let configuration = self.configuration
+        let name = configuration.name
+        var alertSettings = configuration.alerts
+        if alertSettings.workspaceURL == nil, let url = identity.url {
+            alertSettings.workspaceURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        let alerts = AlertChannelMonitor(
+            workspace: identity.teamID,
+            store: store,
+            slack: api,
+            own: MessageClassifier.OwnIdentity(botID: identity.botID, userID: identity.userID),
+            settings: alertSettings,
+            probes: probes,
+            logger: logger
+        )
+        guard try await untilStoreWorks(logger: logger, {
+            try await alerts.start(environmentChannels: configuration.alertChannels,
+                                   configuredChannels: configuration.configuredChannels)
+        }) != nil else { return nil }
+        var conversationSettings = configuration.conversations
+        if conversationSettings.workspaceURL == nil { conversationSettings.workspaceURL = alertSettings.workspaceURL }
+        let startedAt = Date()
+        let events = DispatchedEventCounter()
+        let conversations = ConversationService(
+            workspace: identity.teamID,
+            store: store,
+            slack: api,
+            alertMonitor: alerts,
+            own: MessageClassifier.OwnIdentity(botID: identity.botID, userID: identity.userID),
+            settings: conversationSettings,
+            userGroups: ClosureUserGroupResolver { [api] group in try await api.userGroupMembers(group) },
+            status: { [health, api] in
+                let board = health.snapshot[name] ?? HealthBoard.WorkspaceHealth()
+                return VigilStatusReport(
+                    liveConnections: board.liveConnections,
+                    reconnects: board.reconnects,
+                    queuedEnvelopes: events.inProgress,
+                    queuedWebAPICalls: await api.queueDepth,
+                    tokenHealthy: board.tokenHealthy,
+                    startedAt: startedAt,
+                    version: VigilVersion.current,
+                    problems: Self.statusProblems(board, storeProblem: health.storeProblem,
+                                                  lastStoreOutage: health.lastStoreOutage)
+                )
+            },
+            probes: probes,
+            logger: logger
+        )
+        await alerts.setObserver(conversations)
+        _ = try? await conversations.expireApprovalsLeftOpenByRestart()
+        return Started(identity: identity, alerts: alerts, conversations: conversations, events: events, logger: logger)
+    }
+
+    /// Step 3: the Socket Mode connections, catch-up whenever one is live again after none was, the token check,
+    /// owed investigations, store recovery and approval expiry, side by side until graceful shutdown.
+    /// - Throws: what stops the workspace for good (``SocketModeError``, a rejected token).
+    private func runConnected(_ started: Started) async throws {
+        let name = configuration.name
+        let (alerts, conversations, logger) = (started.alerts, started.conversations, started.logger)
+        let router = VigilEventRouter(workspace: started.identity.teamID, store: store, alerts: alerts,
+                                      conversations: conversations, logger: logger)
+        let (regained, regainedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let wasLive = Mutex(false)
+        let socketMode = try SocketModeService(
+            configuration: configuration.socketMode,
+            transport: transport,
+            urlProvider: api,
+            handler: router,
+            logger: logger,
+            metrics: SocketModeMetrics(workspace: name),
+            events: started.events,
+            statusDidChange: { [health] status in
+                health.update(name) {
+                    $0.liveConnections = status.liveConnections
+                    $0.reconnects = status.reconnects
                 }
-            )
-            socketModeForStatus.withLock { $0 = socketMode }
-            let workspaceLogger = logger
-            try await withThrowingDiscardingTaskGroup { group in
-                group.addTask {
-                    defer { regainedContinuation.finish() }
-                    try await socketMode.run()
+                health.setWaitingForSlack(name, status.liveConnections > 0 ? nil : status.lastConnectFailure)
+                slackReachableGauge.record(status.liveConnections > 0 || status.lastConnectFailure == nil ? 1 : 0)
+                let becameLive = wasLive.withLock { live in
+                    defer { live = status.liveConnections > 0 }
+                    return !live && status.liveConnections > 0
                 }
-                group.addTask {
-                    // Catch up on what was posted while Vigil had no live connection (start, total disconnect).
-                    for await _ in regained {
-                        await alerts.catchUp()
-                        await alerts.resumeInterruptedInvestigations()
-                        let open = (try? await store.openIncidents(workspace: identity.teamID, channel: nil).count) ?? 0
-                        health.update(name) { $0.openIncidents = open }
-                    }
+                if becameLive { regainedContinuation.yield() }
+            }
+        )
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask {
+                defer { regainedContinuation.finish() }
+                try await socketMode.run()
+            }
+            group.addTask {
+                // Catch up on what was posted while Vigil had no live connection (start, total disconnect).
+                for await _ in regained {
+                    await alerts.catchUp()
+                    await alerts.resumeInterruptedInvestigations()
+                    let open = (try? await store.openIncidents(workspace: started.identity.teamID, channel: nil).count) ?? 0
+                    health.update(name) { $0.openIncidents = open }
                 }
-                group.addTask {
-                    try await checkTokenPeriodically(logger: workspaceLogger)
-                }
-                // An investigation whose post Slack refused for good while the connections stayed up (Web API
-                // outage, repeated 5xx) is tried again every minute, not only after the next reconnect.
-                group.addTask {
-                    while !Task.isShuttingDownGracefully {
-                        do {
-                            try await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.owedRetryInterval) }
-                        } catch {
-                            return
-                        }
-                        await alerts.resumeInterruptedInvestigations()
-                    }
-                }
-                // A store that refused writes: shown on the board (STATUS=, /metrics, /vigil status) until the posts
-                // it left owed are caught up on.
-                group.addTask {
-                    await cancelWhenGracefulShutdown {
-                        for await reason in alerts.storeFailureReports {
-                            health.setStoreProblem(reason)
-                            await alerts.recoverOwedPosts()
-                            if Task.isCancelled { return }
-                            health.setStoreProblem(nil)
-                            workspaceLogger.notice("the store works again")
-                        }
-                    }
-                }
-                // Approval requests expire even when nobody interacts with them: swept every minute, or more often
-                // when requests live shorter (at most a quarter of their lifetime late; a reload may change it).
-                group.addTask {
-                    while !Task.isShuttingDownGracefully {
-                        let timeout = self.configuration.conversations.approvalTimeout
-                        let sweep = min(.seconds(60), max(.milliseconds(250), timeout / 4))
-                        do {
-                            try await cancelWhenGracefulShutdown { try await Task.sleep(for: sweep) }
-                        } catch {
-                            return
-                        }
-                        await conversations.expireApprovals(now: Date())
+            }
+            group.addTask {
+                try await checkTokenPeriodically(logger: logger)
+            }
+            // An investigation whose post Slack refused for good while the connections stayed up (Web API
+            // outage, repeated 5xx) is tried again every minute, not only after the next reconnect.
+            group.addTask {
+                await everyInterval({ Self.owedRetryInterval }) { await alerts.resumeInterruptedInvestigations() }
+            }
+            // A store that refused writes: shown on the board (STATUS=, /metrics, /vigil status) until the posts
+            // it left owed are caught up on.
+            group.addTask {
+                await cancelWhenGracefulShutdown {
+                    for await reason in alerts.storeFailureReports {
+                        health.setStoreProblem(reason)
+                        await alerts.recoverOwedPosts()
+                        if Task.isCancelled { return }
+                        health.setStoreProblem(nil)
+                        logger.notice("the store works again")
                     }
                 }
             }
-        } catch let error as SlackAPIError where error.isFatalAuth {
+            // Approval requests expire even when nobody interacts with them: swept every minute, or more often
+            // when requests live shorter (at most a quarter of their lifetime late; a reload may change it).
+            group.addTask {
+                await everyInterval({
+                    let timeout = self.configuration.conversations.approvalTimeout
+                    return min(.seconds(60), max(.milliseconds(250), timeout / 4))
+                }) {
+                    await conversations.expireApprovals(now: Date())
+                }
+            }
+        }
+    }
+
+    /// Runs `work` after every `interval()` (read again each time) until graceful shutdown or cancellation.
+    private func everyInterval(_ interval: () -> Duration, _ work: () async -> Void) async {
+        while !Task.isShuttingDownGracefully {
+            let wait = interval()
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+            } catch {
+                return
+            }
+            await work()
+        }
+    }
+
+    /// Records on the board (and in the log) why the workspace stopped for good.
+    private func recordFailure(_ error: any Error, logger: Logger) {
+        let name = configuration.name
+        switch error {
+        case let error as SlackAPIError where error.isFatalAuth:
             let reason = "\(configuration.botTokenSource) was rejected by Slack (\(error.code ?? "invalid_auth")): replace the token"
             health.update(name) { $0.tokenHealthy = false; $0.failure = reason }
             tokenGauge.record(0)
             logger.critical("\(reason); this workspace stops")
-        } catch let error as SocketModeError where error.isFatal {
+        case let error as SocketModeError where error.isFatal:
             health.update(name) { $0.failure = "\(error)" }
             logger.critical("\(error)")
-        } catch is CancellationError {
-            return
-        } catch {
+        default:
             health.update(name) { $0.failure = "\(error)" }
             logger.critical("workspace stopped: \(error)")
         }

@@ -50,7 +50,8 @@ struct SocketModeServiceTests {
         let sending = Task {
             try await harness.simulator.sendEventsAPIBatch(count: 600, rate: 300) { SocketModeHarness.humanMessage($0) }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // Refresh while envelopes flow: once some have been acked.
+        try await waitUntil { harness.simulator.acks().count >= 30 }
         try harness.simulator.disconnect(old, reason: .refreshRequested)
         let closed = try await harness.simulator.waitForClose(connection: old, timeout: .seconds(15))
         #expect(closed.clientCloseCode == 1000, "the old connection is closed by Vigil with a close frame")
@@ -172,7 +173,9 @@ struct SocketModeServiceTests {
         let live = try await harness.simulator.waitForLiveConnections(count: 2, timeout: .seconds(15))
         try harness.simulator.disconnect(try #require(live.first).id, reason: .tooManyWebsockets)
         _ = try await harness.simulator.waitForClose(connection: try #require(live.first).id, timeout: .seconds(10))
-        try await Task.sleep(for: .seconds(1))
+        // The slot decided to shed (it ends and never reconnects), so exactly one connection stays.
+        try await waitUntil { harness.service.status.activeSlots == 1 }
+        #expect(harness.service.status.liveConnections == 1)
         #expect(harness.simulator.liveConnections().count == 1)
         let id = try harness.simulator.sendEventsAPI(event: SocketModeHarness.humanMessage(3))
         _ = try await harness.simulator.waitForAck(envelopeID: id, timeout: .seconds(10))

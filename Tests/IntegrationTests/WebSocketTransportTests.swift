@@ -1,5 +1,6 @@
 import Glibc
 import Logging
+import ServiceLifecycle
 import Testing
 import AlertInvestigation
 import AlertReading
@@ -81,10 +82,34 @@ struct WebSocketTransportTests {
     }
 
     @Test func shutdownWithoutConnectionsReturns() async throws {
-        let transport = try WebSocketTransport(configuration: .init(), logger: logger)
-        async let first: Void = transport.shutdown()
-        async let second: Void = transport.shutdown()
+        let socket = try LoopbackSocket(listening: true)
+        defer { socket.close() }
+        // Two concurrent shutdowns of a transport without connections both return, and it stays shut down.
+        let idle = try WebSocketTransport(configuration: .init(), logger: logger)
+        async let first: Void = idle.shutdown()
+        async let second: Void = idle.shutdown()
         _ = await (first, second)
+        #expect(throws: WebSocketError.transportShutDown) {
+            _ = try idle.connect(url: "ws://127.0.0.1:\(socket.port)/") { _, _ in }
+        }
+    }
+
+    @Test func asAServiceItShutsDownWithItsGroup() async throws {
+        let socket = try LoopbackSocket(listening: true)
+        defer { socket.close() }
+        let transport = try WebSocketTransport(configuration: .init(), logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [transport], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var connection = try transport.open("ws://127.0.0.1:\(socket.port)/")
+            await group.triggerGracefulShutdown()
+            // The group's shutdown finished the connection: its final event came from the transport's shutdown.
+            #expect(await connection.remaining() == [.failed(.cancelled)])
+            try await tasks.waitForAll()
+        }
+        #expect(throws: WebSocketError.transportShutDown) {
+            _ = try transport.connect(url: "ws://127.0.0.1:\(socket.port)/") { _, _ in }
+        }
     }
 
     @Test func invalidURLsThrowWithoutLeakingTheQuery() async throws {

@@ -173,9 +173,17 @@ struct HealthBoardTests {
     @Test(.timeLimit(.minutes(1)))
     func waitingForTheFirstLiveConnectionEndsOnCancel() async {
         let board = HealthBoard()
-        let waiter = Task { await board.waitUntilStarted() }
+        let waiter = Task {
+            await board.waitUntilStarted()
+            return Task.isCancelled
+        }
         waiter.cancel()
-        await waiter.value
+        #expect(await waiter.value, "the wait ended because it was cancelled")
+        #expect(board.snapshot.isEmpty && !board.isHealthy, "nothing went live meanwhile")
+        // The cancelled waiter is gone: going live later resumes nobody twice, and a new wait ends at once.
+        board.update("T1") { $0.liveConnections = 1 }
+        await board.waitUntilStarted()
+        #expect(board.isHealthy)
     }
 }
 
