@@ -167,10 +167,10 @@ public struct VigilApplication: Sendable {
         groupConfiguration.maximumCancellationDuration = Swift.Duration.seconds(1)
         do {
             try await ServiceGroup(configuration: groupConfiguration).run()
-        } catch let error as VigilDaemon.NoWorkspaceLeft {
+        } catch let error as NoWorkspaceLeft {
             return .noWorkspaceLeft(error.description)
         } catch is ServiceGroupError where health.allWorkspacesFailed {
-            return .noWorkspaceLeft(VigilDaemon.NoWorkspaceLeft(reasons: health.snapshot.compactMapValues(\.failure)).description)
+            return .noWorkspaceLeft(NoWorkspaceLeft(reasons: health.snapshot.compactMapValues(\.failure)).description)
         }
         return .stopped
     }

@@ -16,7 +16,7 @@ import VigilStorage
 ///
 /// A `Service` in the application's `ServiceGroup`, one per workspace. A workspace that fails for good (revoked
 /// token, Socket Mode disabled) records why on the ``HealthBoard`` and waits for the group's shutdown; the other
-/// workspaces keep working. The last one to fail throws ``VigilDaemon/NoWorkspaceLeft`` (the process exits 78).
+/// workspaces keep working. The last one to fail throws ``NoWorkspaceLeft`` (the process exits 78).
 public struct WorkspaceService: Service {
     /// What one workspace needs.
     public struct Configuration: Sendable {
@@ -254,7 +254,7 @@ public struct WorkspaceService: Service {
     /// side by side (``runConnected(_:)``). A failure that retrying cannot fix (rejected token, Socket Mode disabled)
     /// is recorded on the ``HealthBoard`` and the workspace waits for the group's shutdown while the other workspaces
     /// keep working.
-    /// - Throws: ``VigilDaemon/NoWorkspaceLeft`` when this failure leaves no workspace working (the process exits 78).
+    /// - Throws: ``NoWorkspaceLeft`` when this failure leaves no workspace working (the process exits 78).
     public func run() async throws {
         var logger = logger
         logger[metadataKey: "slack.workspace"] = "\(configuration.name)"
@@ -278,7 +278,7 @@ public struct WorkspaceService: Service {
         } catch {
             recordFailure(error, logger: logger)
             if health.allWorkspacesFailed {
-                throw VigilDaemon.NoWorkspaceLeft(reasons: health.snapshot.compactMapValues(\.failure))
+                throw NoWorkspaceLeft(reasons: health.snapshot.compactMapValues(\.failure))
             }
         }
         // Stopped (failed, or every connection ended) while the process goes on: stay in the group until it stops.
