@@ -70,7 +70,7 @@ public struct CommandProbeRunner: Sendable {
         if !environment.notes.isEmpty {
             logger.notice(
                 "alert values left out of a probe's environment",
-                metadata: ["slack.probe": "\(name)", "slack.probe.notes": "\(environment.notes.joined(separator: "; "))"]
+                metadata: ["vigil.probe": "\(name)", "vigil.probe.notes": "\(environment.notes.joined(separator: "; "))"]
             )
         }
         var result = try await run(
@@ -109,7 +109,7 @@ public struct CommandProbeRunner: Sendable {
     ) async throws -> ProbeResult {
         try Task.checkCancellation()
         var logger = logger
-        logger[metadataKey: "slack.probe"] = "\(name)"
+        logger[metadataKey: "vigil.probe"] = "\(name)"
         let clock = ContinuousClock()
         let start = clock.now
 
@@ -117,7 +117,7 @@ public struct CommandProbeRunner: Sendable {
         let child: SpawnedChild
         switch SpawnedChild.spawn(executable: executable, arguments: arguments, environment: environment) {
         case .failure(let failure):
-            logger.warning("probe could not start", metadata: ["slack.probe.reason": "\(failure.reason)"])
+            logger.warning("probe could not start", metadata: ["vigil.probe.reason": "\(failure.reason)"])
             return ProbeResult(
                 name: name,
                 outcome: .couldNotStart(reason: failure.reason),
@@ -126,7 +126,7 @@ public struct CommandProbeRunner: Sendable {
         case .success(let spawned):
             child = spawned
         }
-        logger.debug("probe started", metadata: ["slack.probe.pid": "\(child.pid)"])
+        logger.debug("probe started", metadata: ["vigil.probe.pid": "\(child.pid)"])
 
         var capture = OutputCapture(limit: max(0, outputLimitBytes))
         let minimumInterval = Duration.milliseconds(5)
@@ -209,7 +209,7 @@ public struct CommandProbeRunner: Sendable {
         let outcome: ProbeOutcome
         switch state {
         case .exited(let status) where timedOut:
-            logger.debug("probe stopped after timeout", metadata: ["slack.probe.status": "\(status)"])
+            logger.debug("probe stopped after timeout", metadata: ["vigil.probe.status": "\(status)"])
             outcome = .timedOut
         case .exited(.exitCode(0)):
             outcome = .succeeded(.exitCode(0))

@@ -144,7 +144,7 @@ public struct ProbeExecutor: Sendable {
     ) async throws -> ProbeResult {
         try Task.checkCancellation()
         var logger = logger
-        logger[metadataKey: "slack.probe"] = "\(name)"
+        logger[metadataKey: "vigil.probe"] = "\(name)"
         let clock = ContinuousClock()
         let start = clock.now
         guard let client = httpClient else {
@@ -156,7 +156,7 @@ public struct ProbeExecutor: Sendable {
         do {
             let host = try urlTemplate.requestHost()
             if let refusal = destinations.refusal(forHost: host) {
-                logger.warning("HTTP probe destination refused", metadata: ["slack.probe.reason": "\(refusal)"])
+                logger.warning("HTTP probe destination refused", metadata: ["vigil.probe.reason": "\(refusal)"])
                 return ProbeResult(name: name, outcome: .couldNotStart(reason: "destination refused: \(refusal)"))
             }
             url = try urlTemplate.render(for: alert)

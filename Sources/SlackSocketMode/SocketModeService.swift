@@ -217,8 +217,8 @@ public final class SocketModeService: Service, Sendable {
                 case _ where isShuttingDown:
                     event = .shutdown
                 case .backOff(let delay, let attempt):
-                    slotLogger.info("reconnecting after backoff", metadata: ["slack.delay": "\(delay.shortText)",
-                                                                              "slack.attempt": "\(attempt)"])
+                    slotLogger.info("reconnecting after backoff", metadata: ["vigil.retry_in": "\(delay.shortText)",
+                                                                              "vigil.attempt": "\(attempt)"])
                     do {
                         try await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
                         event = .backoffElapsed

@@ -121,7 +121,7 @@ public final class WebSocketTransport: Sendable {
             "WebSocket transport started",
             metadata: [
                 "slack.proxy": "\(configuration.proxy?.description ?? "none")",
-                "slack.http_listen": "\(listener.map { Self.hostPort($0.address, self.httpListenPort ?? 0) } ?? "none")",
+                "vigil.metrics_listen": "\(listener.map { Self.hostPort($0.address, self.httpListenPort ?? 0) } ?? "none")",
             ]
         )
     }
@@ -173,7 +173,7 @@ public final class WebSocketTransport: Sendable {
         logger.debug(
             "WebSocket connecting",
             metadata: [
-                "slack.connection_id": "\(connection)", "slack.url": "\(redacted)",
+                "slack.connection": "\(connection)", "slack.url": "\(redacted)",
                 "slack.via_proxy": "\(viaProxy)",
             ]
         )
@@ -381,7 +381,7 @@ private final class WebSocketEventRouter: Sendable {
         if rc != Int32(CSS_OK.rawValue) {
             logger.warning(
                 "HTTP listener could not send a page; answered 500 instead",
-                metadata: ["slack.http_status": "\(page.status)", "slack.http_body_bytes": "\(page.body.count)"]
+                metadata: ["slack.http.status": "\(page.status)", "slack.http.body_bytes": "\(page.body.count)"]
             )
         }
     }
@@ -452,7 +452,7 @@ private final class WebSocketEventRouter: Sendable {
         case CSS_EVENT_OPEN:
             logger.debug(
                 "WebSocket opened",
-                metadata: ["slack.connection_id": "\(connection)", "slack.url": "\(entry.redactedURL)"]
+                metadata: ["slack.connection": "\(connection)", "slack.url": "\(entry.redactedURL)"]
             )
             mapped = .opened
         case CSS_EVENT_TEXT:
@@ -464,7 +464,7 @@ private final class WebSocketEventRouter: Sendable {
         case CSS_EVENT_OVERSIZED:
             logger.warning(
                 "WebSocket message over the size limit was discarded",
-                metadata: ["slack.connection_id": "\(connection)", "slack.message_bytes": "\(length)"]
+                metadata: ["slack.connection": "\(connection)", "slack.message_bytes": "\(length)"]
             )
             mapped = .oversized(byteCount: length)
         case CSS_EVENT_CLOSED:
@@ -473,7 +473,7 @@ private final class WebSocketEventRouter: Sendable {
             logger.debug(
                 "WebSocket closed",
                 metadata: [
-                    "slack.connection_id": "\(connection)", "slack.close_code": "\(code)",
+                    "slack.connection": "\(connection)", "slack.close_code": "\(code)",
                     "slack.close_reason": "\(reason)",
                 ]
             )
@@ -483,7 +483,7 @@ private final class WebSocketEventRouter: Sendable {
             logger.debug(
                 "WebSocket failed to open",
                 metadata: [
-                    "slack.connection_id": "\(connection)", "slack.url": "\(entry.redactedURL)",
+                    "slack.connection": "\(connection)", "slack.url": "\(entry.redactedURL)",
                     "slack.error": "\(error)",
                 ]
             )
@@ -549,8 +549,8 @@ private let webSocketLogTrampoline: css_log_fn = { level, line in
     let message = String(cString: line)
     switch level {
     case CSS_LOG_ERROR, CSS_LOG_WARNING:
-        logger.warning("lws: \(message)", metadata: ["slack.component": "lws"])
+        logger.warning("lws: \(message)", metadata: ["vigil.component": "lws"])
     default:
-        logger.debug("lws: \(message)", metadata: ["slack.component": "lws"])
+        logger.debug("lws: \(message)", metadata: ["vigil.component": "lws"])
     }
 }

@@ -374,7 +374,7 @@ public actor SlackWebAPI {
                     throw SlackAPIError(method: method.name, kind: .unavailable("\(failure)"))
                 }
                 serverRetries += 1
-                logger.notice("Slack unreachable; retrying", metadata: ["slack.method": "\(method.name)", "slack.attempt": "\(serverRetries)"])
+                logger.notice("Slack unreachable; retrying", metadata: ["slack.method": "\(method.name)", "vigil.attempt": "\(serverRetries)"])
                 try await clock.sleep(for: backoff(serverRetries))
                 continue
             } catch {

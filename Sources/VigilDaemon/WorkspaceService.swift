@@ -260,7 +260,7 @@ public struct WorkspaceService: Service {
         logger[metadataKey: "slack.workspace"] = "\(configuration.name)"
         do {
             guard let identity = try await startSession(logger: logger) else { return }
-            logger[metadataKey: "slack.team_id"] = "\(identity.teamID)"
+            logger[metadataKey: "slack.team"] = "\(identity.teamID)"
             guard let started = try await startHandlers(identity, logger: logger) else { return }
             runtime.state.withLock {
                 $0.alerts = started.alerts
@@ -295,9 +295,9 @@ public struct WorkspaceService: Service {
         health.update(configuration.name) { $0.tokenHealthy = true }
         tokenGauge.record(1)
         var logger = logger
-        logger[metadataKey: "slack.team_id"] = "\(identity.teamID)"
+        logger[metadataKey: "slack.team"] = "\(identity.teamID)"
         logger.info("bot token works", metadata: [
-            "slack.team": "\(identity.team)", "slack.bot_user": "\(identity.userID)", "slack.bot_id": "\(identity.botID ?? "-")",
+            "slack.team_name": "\(identity.team)", "slack.bot_user": "\(identity.userID)", "slack.bot_id": "\(identity.botID ?? "-")",
         ])
         return identity
     }

@@ -45,7 +45,7 @@ extension SQLiteVigilStore {
             try db.execute(sql: "DELETE FROM handled_messages WHERE handled_at < ?", arguments: [cutoff])
             return events + db.changesCount
         }
-        logger.debug("Pruned dedupe keys", metadata: ["slack.store.pruned": "\(deleted)"])
+        logger.debug("Pruned dedupe keys", metadata: ["vigil.store.pruned": "\(deleted)"])
         return deleted
     }
 }
@@ -67,7 +67,7 @@ extension SQLiteVigilStore {
             total += db.changesCount
             return total
         }
-        logger.debug("Pruned history", metadata: ["slack.store.pruned": "\(deleted)"])
+        logger.debug("Pruned history", metadata: ["vigil.store.pruned": "\(deleted)"])
         return deleted
     }
 }

@@ -156,12 +156,12 @@ public final class SQLiteVigilStore: VigilStore {
                 logger.info(
                     "Migrated the store",
                     metadata: [
-                        "slack.store.path": "\(displayPath)",
-                        "slack.store.migrations": "\(pending.joined(separator: ","))",
+                        "vigil.store.path": "\(displayPath)",
+                        "vigil.store.migrations": "\(pending.joined(separator: ","))",
                     ]
                 )
             } else {
-                logger.debug("Opened the store", metadata: ["slack.store.path": "\(displayPath)"])
+                logger.debug("Opened the store", metadata: ["vigil.store.path": "\(displayPath)"])
             }
         } catch {
             throw Self.translateOpenError(error, path: displayPath)

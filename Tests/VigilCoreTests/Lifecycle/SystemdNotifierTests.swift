@@ -194,12 +194,12 @@ struct JournaldLogHandlerTests {
         handler[metadataKey: "slack.workspace"] = "T1"
         var logger = Logger(label: "vigil", factory: { _ in handler })
         logger.logLevel = .debug
-        logger.warning("reconnecting", metadata: ["slack.reason": "refresh requested", "slack.attempt": "2"])
+        logger.warning("reconnecting", metadata: ["slack.reason": "refresh requested", "vigil.attempt": "2"])
         logger.error("two\nlines")
         logger.trace("dropped")
         let written = lines.withLock { $0 }
         #expect(written == [
-            #"<4>vigil: reconnecting slack.attempt=2 slack.reason="refresh requested" slack.workspace=T1"#,
+            #"<4>vigil: reconnecting slack.reason="refresh requested" slack.workspace=T1 vigil.attempt=2"#,
             #"<3>vigil: two\nlines slack.workspace=T1"#,
         ])
     }
