@@ -6,14 +6,6 @@ import Foundation
 import Logging
 
 extension ConversationService {
-    /// The `action_id`s of the approval buttons; each button's `value` is the request id.
-    enum ApprovalActionID {
-        /// Approve the request.
-        static let approve = "vigil_approve"
-        /// Deny the request.
-        static let deny = "vigil_deny"
-    }
-
     /// Handles a click on one of Vigil's buttons. Refusals and "nothing changed" answers are shown to the clicker
     /// only; changes show in the updated message.
     func handleButton(_ payload: BlockActionsPayload) async {
@@ -28,7 +20,7 @@ extension ConversationService {
             return
         }
         let clicker = ActionSource(user: user, via: .button, team: payload.userTeam, channel: payload.channelID)
-        if let refusal = await otherTeamRefusal(clicker) {
+        if let refusal = await policy.otherTeamRefusal(clicker) {
             await tellClicker(refusal, payload)
             return
         }
@@ -60,7 +52,7 @@ extension ConversationService {
                 if !result.changed { await tellClicker(result.reply, payload) }
             case ApprovalActionID.approve, ApprovalActionID.deny:
                 let intent: ApprovalIntent = payload.actionID == ApprovalActionID.approve ? .approve : .deny
-                let result = try await decide(requestID: payload.value, intent: intent, source: clicker)
+                let result = try await approvals.decide(requestID: payload.value, intent: intent, source: clicker)
                 if !result.changed { await tellClicker(result.reply, payload) }
             default:
                 logger.debug(
@@ -76,7 +68,7 @@ extension ConversationService {
                 ]
             )
             await tellClicker(
-                ConversationReply("Sorry, that failed on my side (\(Self.shortError(error))). Try again."),
+                ConversationReply("Sorry, that failed on my side (\(ConversationText.shortError(error))). Try again."),
                 payload
             )
         }

@@ -6,37 +6,12 @@ import Foundation
 import Logging
 
 extension ConversationService {
-    /// What an action on an incident did.
-    struct ActionResult: Sendable {
-        /// What to tell the person.
-        var reply: ConversationReply
-        /// Whether something changed (a button then needs no extra answer: the message shows it).
-        var changed: Bool
-    }
-
-    /// Where an action came from: how it is audited, and the message a button was on.
-    struct ActionSource: Sendable {
-        /// Who acted.
-        var user: String
-        /// How the action arrived.
-        var via: AuditEntry.Via
-        /// The investigation message's blocks as the click saw them.
-        var messageBlocks: [JSONValue] = []
-        /// The message the button was on (when the incident has no investigation ts on record).
-        var messageTS: String? = nil
-        /// The person's own team, when the event says (differs from the workspace's for Slack Connect guests).
-        var team: String? = nil
-        /// The channel the request came from (a click's, a mention's, the slash command's); asking from an
-        /// incident's own channel shows the person can see it.
-        var channel: String? = nil
-    }
-
     // MARK: - Acknowledge, resolve
 
     /// Acknowledges an incident for `source.user` (permission `ack`) and updates its investigation message.
     func acknowledge(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
         guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
-        if let refusal = await refusal(.ack, on: incident, source: source) {
+        if let refusal = await policy.refusal(.ack, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
         switch try await store.acknowledge(incidentID: incidentID, by: source.user, at: now()) {
@@ -65,7 +40,7 @@ extension ConversationService {
     /// Resolves an incident for `source.user` (permission `resolve`), adds ✅ to the alert and updates the message.
     func resolve(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
         guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
-        if let refusal = await refusal(.resolve, on: incident, source: source) {
+        if let refusal = await policy.refusal(.resolve, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
         switch try await store.resolve(incidentID: incidentID, by: source.user, at: now()) {
@@ -125,7 +100,7 @@ extension ConversationService {
     /// Silences an incident's alert identity for `duration` (permission `silence`) and updates the message.
     func silence(incidentID: Int64, for duration: Duration, source: ActionSource) async throws -> ActionResult {
         guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
-        if let refusal = await refusal(.silence, on: incident, source: source) {
+        if let refusal = await policy.refusal(.silence, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
         if let problem = durationProblem(duration) {
@@ -156,7 +131,7 @@ extension ConversationService {
     /// Removes the silences on an incident's alert identity (permission `silence`).
     func unsilence(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
         guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
-        if let refusal = await refusal(.silence, on: incident, source: source) {
+        if let refusal = await policy.refusal(.silence, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
         let silences = try await store.activeSilences(workspace: workspace, at: now())
@@ -215,17 +190,14 @@ extension ConversationService {
     /// Runs an incident's investigation again through the alert monitor (permission `rerun`).
     func rerun(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
         guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
-        if let refusal = await refusal(.rerun, on: incident, source: source) {
+        if let refusal = await policy.refusal(.rerun, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
-        // The monitor replaces the message and reports the new check results (``investigationPosted``) while it
-        // re-runs, so forget the old ones first.
-        let previousResults = probeResults.removeValue(forKey: incidentID)
-        // Approval requests raised by this re-run are the person's: they may not approve them themselves.
-        rerunRequesters[incidentID] = source.user
-        defer { rerunRequesters[incidentID] = nil }
-        guard try await alertMonitor.rerun(incidentID: incidentID, investigationTS: source.messageTS) else {
-            probeResults[incidentID] = previousResults
+        // The monitor replaces the message and its check results. Approval requests raised by this re-run are the
+        // person's: they may not approve them themselves.
+        guard try await alertMonitor.rerun(incidentID: incidentID, investigationTS: source.messageTS,
+                                           requestedBy: source.user)
+        else {
             return ActionResult(
                 reply: ConversationReply(
                     "I can't re-run incident `\(incidentID)`: its alert post is no longer stored (history is pruned after a while)."
@@ -265,7 +237,7 @@ extension ConversationService {
                     reason: silence.reason
                 )
             }
-            facts.probeResults = probeResults[incident.id] ?? []
+            facts.probeResults = await probeResults.results(of: incident.id)
             let options = messageOptions()
             let message: InvestigationMessage =
                 switch incident.status {

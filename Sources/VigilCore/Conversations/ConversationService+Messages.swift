@@ -65,7 +65,7 @@ extension ConversationService {
             let incident = try await store.incident(workspace: workspace, channel: channel, rootTS: root)
         {
             let origin = MessageOrigin(user: user, team: team, channel: channel, place: .alertThread(incident))
-            if let refusal = await otherTeamRefusal(origin.source) {
+            if let refusal = await policy.otherTeamRefusal(origin.source) {
                 await deliver(refusal, to: origin)
                 return
             }
@@ -78,7 +78,7 @@ extension ConversationService {
             return
         }
         let origin = MessageOrigin(user: user, team: team, channel: channel, place: .channel(threadTS: threadTS ?? ts))
-        if let refusal = await otherTeamRefusal(origin.source) {
+        if let refusal = await policy.otherTeamRefusal(origin.source) {
             await deliver(refusal, to: origin)
             return
         }
@@ -91,13 +91,13 @@ extension ConversationService {
         _ text: String, user: String, team: String?, channel: String, threadTS: String?
     ) async throws {
         let origin = MessageOrigin(user: user, team: team, channel: channel, place: .direct(threadTS: threadTS))
-        if let refusal = await otherTeamRefusal(origin.source) {
+        if let refusal = await policy.otherTeamRefusal(origin.source) {
             await deliver(refusal, to: origin)
             return
         }
         let command = ConversationCommandParser(context: .direct).parse(text)
         if case .question(let question) = command,
-            let reply = try await approvalReply(question, source: origin.source, threadTS: threadTS)
+            let reply = try await approvals.approvalReply(question, source: origin.source, threadTS: threadTS)
         {
             await deliver(reply, to: origin)
             return
@@ -155,7 +155,7 @@ extension ConversationService {
             return try await onIncident(id, origin, example: "history 42") { try await self.history(of: $0) }
         case .historyByName(let name):
             guard let incident = try await incident(named: name),
-                await visibleIncidents([incident], to: origin.viewer).incidents.isEmpty == false
+                await policy.visibleIncidents([incident], to: origin.viewer).incidents.isEmpty == false
             else {
                 return ConversationReply(
                     "I have no incident named `\(SlackText.escaped(name, limit: 150))` on record (names are matched exactly, "
@@ -202,7 +202,15 @@ extension ConversationService {
         case .listChannels:
             return try await listChannels()
         case .decide(let intent, let requestID):
-            return try await decideByCommand(intent, requestID: requestID, origin: origin)
+            let place: ApprovalService.CommandPlace =
+                if case .direct(let threadTS) = origin.place {
+                    .direct(threadTS: threadTS)
+                } else if let incident = origin.incident {
+                    .incidentThread(incident.id)
+                } else {
+                    .elsewhere
+                }
+            return try await approvals.decideByCommand(intent, requestID: requestID, source: origin.source, place: place)
         case .question(let text):
             switch origin.place {
             case .alertThread(let incident): return try await answerQuestion(text, about: incident, viewer: origin.viewer)
@@ -232,9 +240,9 @@ extension ConversationService {
             guard let incident = try await incident(id: id) else {
                 return ConversationReply("I have no incident `\(id)` in this workspace.")
             }
-            if let refusal = await scopeRefusal(incident, for: action, source: origin.source) { return refusal }
+            if let refusal = await policy.scopeRefusal(incident, for: action, source: origin.source) { return refusal }
             if case .channelReaders = origin.viewer,
-                await visibleIncidents([incident], to: origin.viewer).incidents.isEmpty
+                await policy.visibleIncidents([incident], to: origin.viewer).incidents.isEmpty
             {
                 return .refusal(
                     "Incident `\(incident.id)` belongs to a private channel, so I won't answer about it here where "
@@ -249,7 +257,7 @@ extension ConversationService {
 
     /// "Which incident?" with the open ones the asker can see listed.
     private func whichIncident(example: String, origin: MessageOrigin) async throws -> ConversationReply {
-        let (open, unchecked) = await visibleIncidents(
+        let (open, unchecked) = await policy.visibleIncidents(
             try await store.openIncidents(workspace: workspace, channel: nil), to: origin.viewer)
         return ConversationReply(
             "Which incident? Add its id, e.g. `\(example)` (ids are in each investigation's footer).\n\n"
@@ -259,13 +267,13 @@ extension ConversationService {
                     now: now(),
                     workspaceURL: settings.workspaceURL,
                     limit: 10
-                ) + Self.uncheckedNote(unchecked)
+                ) + AccessPolicy.uncheckedNote(unchecked)
         )
     }
 
     /// A DM or channel message that is no command: help and the open incidents the asker can see.
     private func notUnderstood(_ text: String, origin: MessageOrigin) async throws -> ConversationReply {
-        let (open, unchecked) = await visibleIncidents(
+        let (open, unchecked) = await policy.visibleIncidents(
             try await store.openIncidents(workspace: workspace, channel: nil), to: origin.viewer)
         let intro: String
         if case .channel = origin.place {
@@ -282,7 +290,7 @@ extension ConversationService {
                     workspaceURL: settings.workspaceURL,
                     limit: 10
                 )
-                + Self.uncheckedNote(unchecked)
+                + AccessPolicy.uncheckedNote(unchecked)
                 + "\n\n" + ConversationText.directHelp(slashCommand: settings.slashCommand)
         )
     }
@@ -291,18 +299,18 @@ extension ConversationService {
 
     /// The open incidents `viewer` can see, optionally of one channel.
     func openIncidents(in channel: String?, viewer: Viewer) async throws -> ConversationReply {
-        let (open, unchecked) = await visibleIncidents(
+        let (open, unchecked) = await policy.visibleIncidents(
             try await store.openIncidents(workspace: workspace, channel: channel), to: viewer)
         let title = channel.map { "Open incidents in <#\($0)>" } ?? "Open incidents"
         return ConversationReply(
             ConversationText.incidentList(open, title: title, now: now(), workspaceURL: settings.workspaceURL)
-                + Self.uncheckedNote(unchecked)
+                + AccessPolicy.uncheckedNote(unchecked)
         )
     }
 
     /// The related alerts of `facts` in channels `viewer` can see.
     func visibleRelated(_ facts: InvestigationFacts, viewer: Viewer) async -> [InvestigationFacts.RelatedAlert] {
-        let (visible, _) = await visibleChannels(Set(facts.related.map(\.channelID)), to: viewer)
+        let (visible, _) = await policy.visibleChannels(Set(facts.related.map(\.channelID)), to: viewer)
         return facts.related.filter { visible.contains($0.channelID) }
     }
 
@@ -310,7 +318,7 @@ extension ConversationService {
     func incidentStatus(_ incident: Incident) async throws -> ConversationReply {
         let silences = try await store.activeSilences(workspace: workspace, at: now())
             .filter { $0.matcher == .identity(incident.identity) }
-        let pending = pendingApprovals.filter { $0.incidentID == incident.id }
+        let pending = await approvals.pendingApprovals.filter { $0.incidentID == incident.id }
         return ConversationReply(
             ConversationText.incidentStatus(
                 incident,
@@ -404,7 +412,7 @@ extension ConversationService {
                 "• " + SlackText.link(url: $0.url, label: InvestigationMessage.oneLine($0.label))
             }
         }
-        if let results = probeResults[incident.id], !results.isEmpty {
+        if case let results = await probeResults.results(of: incident.id), !results.isEmpty {
             lines.append("*Latest checks*")
             lines += results.map { "• " + InvestigationMessage.checkLine($0) }
         } else {
@@ -464,7 +472,7 @@ extension ConversationService {
                 ? "• No runbook matches it."
                 : "• \(HumanFormat.count(facts.runbookLinks.count, "runbook link")) (`how do I fix this?` shows them)."
         )
-        if let results = probeResults[incident.id], !results.isEmpty {
+        if case let results = await probeResults.results(of: incident.id), !results.isEmpty {
             let failed = results.filter { !$0.outcome.isSuccess && $0.outcome != .awaitingApproval }.count
             lines.append("• Checks I know of: \(results.count - failed) passed, \(failed) failed.")
         }

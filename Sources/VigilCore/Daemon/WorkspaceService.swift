@@ -268,14 +268,24 @@ public struct WorkspaceService: Sendable {
             let startedAt = Date()
             // Set once the Socket Mode service exists (it needs the router, which needs the conversation layer).
             let socketModeForStatus = Mutex<SocketModeService?>(nil)
+            let approvals = ApprovalService(
+                workspace: identity.teamID,
+                store: store,
+                slack: api,
+                settings: conversationSettings,
+                userGroups: ClosureUserGroupResolver { group in try await api.userGroupMembers(group) },
+                probeResults: alerts.probeResults,
+                probes: probes,
+                logger: logger
+            )
             let conversations = ConversationService(
                 workspace: identity.teamID,
                 store: store,
                 slack: api,
                 alertMonitor: alerts,
+                approvals: approvals,
                 own: MessageClassifier.OwnIdentity(botID: identity.botID, userID: identity.userID),
                 settings: conversationSettings,
-                userGroups: ClosureUserGroupResolver { group in try await api.userGroupMembers(group) },
                 status: { [health, api] in
                     let board = health.snapshot[name] ?? HealthBoard.WorkspaceHealth()
                     return VigilStatusReport(
@@ -290,10 +300,8 @@ public struct WorkspaceService: Sendable {
                                                       lastStoreOutage: health.lastStoreOutage)
                     )
                 },
-                probes: probes,
                 logger: logger
             )
-            await alerts.setObserver(conversations)
             runtime.state.withLock {
                 $0.alerts = alerts
                 $0.conversations = conversations
@@ -304,7 +312,7 @@ public struct WorkspaceService: Sendable {
                     $0.conversations = nil
                 }
             }
-            _ = try? await conversations.expireApprovalsLeftOpenByRestart()
+            _ = try? await approvals.expireApprovalsLeftOpenByRestart()
             let router = VigilEventRouter(workspace: identity.teamID, store: store, alerts: alerts,
                                           conversations: conversations, logger: logger)
             let (regained, regainedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -349,6 +357,12 @@ public struct WorkspaceService: Sendable {
                 group.addTask {
                     try await checkTokenPeriodically(logger: workspaceLogger)
                 }
+                // Approval requests for the probes each posted investigation left waiting.
+                group.addTask {
+                    await cancelWhenGracefulShutdown {
+                        await approvals.run(reading: alerts.postedInvestigations)
+                    }
+                }
                 // An investigation whose post Slack refused for good while the connections stayed up (Web API
                 // outage, repeated 5xx) is tried again every minute, not only after the next reconnect.
                 group.addTask {
@@ -385,7 +399,7 @@ public struct WorkspaceService: Sendable {
                         } catch {
                             return
                         }
-                        await conversations.expireApprovals(now: Date())
+                        await approvals.expireApprovals(now: Date())
                     }
                 }
             }
