@@ -374,7 +374,7 @@ extension ConversationService {
                     )
                 )
             case .runbook:
-                parts.append(runbookAnswer(facts, incident: incident))
+                parts.append(await runbookAnswer(facts, incident: incident))
             case .ownership:
                 parts.append(ownershipAnswer(incident))
             case .cause:
@@ -383,9 +383,8 @@ extension ConversationService {
         }
         if intents.isEmpty || intents.contains(.cause) {
             let history = try await store.history(workspace: workspace, identity: incident.identity, now: now())
-            var summary =
-                "I don't know the root cause; here is what I have:\n"
-                + whatIKnow(incident, facts: facts, history: history)
+            let known = await whatIKnow(incident, facts: facts, history: history)
+            var summary = "I don't know the root cause; here is what I have:\n" + known
             if intents.isEmpty {
                 summary +=
                     "\nAsk me what happened before, what else is alerting, how to fix it or who is on it; `help` lists commands."
@@ -395,7 +394,7 @@ extension ConversationService {
         return ConversationReply(parts.joined(separator: "\n\n"))
     }
 
-    private func runbookAnswer(_ facts: InvestigationFacts, incident: Incident) -> String {
+    private func runbookAnswer(_ facts: InvestigationFacts, incident: Incident) async -> String {
         var lines: [String] = []
         if facts.runbookLinks.isEmpty {
             lines.append("No runbook rule matches *\(ConversationText.name(incident))*, so I have no runbook for it.")
@@ -443,7 +442,7 @@ extension ConversationService {
     }
 
     /// A few lines of facts: status, history, related alerts, runbook and checks.
-    private func whatIKnow(_ incident: Incident, facts: InvestigationFacts, history: IncidentHistory) -> String {
+    private func whatIKnow(_ incident: Incident, facts: InvestigationFacts, history: IncidentHistory) async -> String {
         var lines: [String] = []
         let status: String =
             switch incident.status {
