@@ -38,16 +38,16 @@ extension ConversationService {
                 var source = clicker
                 source.messageBlocks = payload.messageBlocks
                 source.messageTS = payload.messageTS
-                if !payload.messageBlocks.isEmpty { investigationBlocks[incidentID] = payload.messageBlocks }
+                if !payload.messageBlocks.isEmpty { await actions.rememberBlocks(payload.messageBlocks, of: incidentID) }
                 let result: ActionResult =
                     switch payload.actionID {
                     case InvestigationMessage.ActionID.acknowledge:
-                        try await acknowledge(incidentID: incidentID, source: source)
+                        try await actions.acknowledge(incidentID: incidentID, source: source)
                     case InvestigationMessage.ActionID.resolve:
-                        try await resolve(incidentID: incidentID, source: source)
+                        try await actions.resolve(incidentID: incidentID, source: source)
                     case InvestigationMessage.ActionID.silenceOneHour:
-                        try await silence(incidentID: incidentID, for: .seconds(3600), source: source)
-                    default: try await rerun(incidentID: incidentID, source: source)
+                        try await actions.silence(incidentID: incidentID, for: .seconds(3600), source: source)
+                    default: try await actions.rerun(incidentID: incidentID, source: source)
                     }
                 if !result.changed { await tellClicker(result.reply, payload) }
             case ApprovalActionID.approve, ApprovalActionID.deny:

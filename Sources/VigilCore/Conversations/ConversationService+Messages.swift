@@ -169,23 +169,23 @@ extension ConversationService {
             }
         case .rerun(let id):
             return try await onIncident(id, origin, example: "rerun 42", action: .rerun) {
-                try await self.rerun(incidentID: $0.id, source: origin.source).reply
+                try await self.actions.rerun(incidentID: $0.id, source: origin.source).reply
             }
         case .acknowledge(let id):
             return try await onIncident(id, origin, example: "ack 42", action: .ack) {
-                try await self.acknowledge(incidentID: $0.id, source: origin.source).reply
+                try await self.actions.acknowledge(incidentID: $0.id, source: origin.source).reply
             }
         case .resolve(let id):
             return try await onIncident(id, origin, example: "resolve 42", action: .resolve) {
-                try await self.resolve(incidentID: $0.id, source: origin.source).reply
+                try await self.actions.resolve(incidentID: $0.id, source: origin.source).reply
             }
         case .silenceIncident(let id, let duration):
             return try await onIncident(id, origin, example: "silence 42 2h", action: .silence) {
-                try await self.silence(incidentID: $0.id, for: duration, source: origin.source).reply
+                try await self.actions.silence(incidentID: $0.id, for: duration, source: origin.source).reply
             }
         case .unsilenceIncident(let id):
             return try await onIncident(id, origin, example: "unsilence 42", action: .silence) {
-                try await self.unsilence(incidentID: $0.id, source: origin.source).reply
+                try await self.actions.unsilence(incidentID: $0.id, source: origin.source).reply
             }
         case .silencePattern(let pattern, let duration, let reason):
             return try await silencePattern(pattern, for: duration, reason: reason, source: origin.source)

@@ -108,7 +108,7 @@ extension ConversationService {
     {
         if let refusal = await policy.refusal(.silence, user: source.user) { return refusal }
         let trimmed = pattern.trimmed()
-        let problems = [patternProblem(trimmed), durationProblem(duration)].compactMap { $0 }
+        let problems = [await actions.patternProblem(trimmed), await actions.durationProblem(duration)].compactMap { $0 }
         guard problems.isEmpty else {
             logger.info(
                 "silence refused",
@@ -117,7 +117,7 @@ extension ConversationService {
             return .refusal("I set no silence. " + problems.joined(separator: " "))
         }
         let matcher = Silence.Matcher.nameGlob(trimmed)
-        let silence = try await createSilence(
+        let silence = try await actions.createSilence(
             matcher,
             for: duration,
             reason: reason,
@@ -185,7 +185,7 @@ extension ConversationService {
         guard try await store.removeSilence(workspace: workspace, id: id) else {
             return ConversationReply("There is no silence `\(id)`; `silences` lists the active ones.")
         }
-        try await audit(source, action: "silence.remove", target: "silence:\(id)", detail: "by id")
+        try await actions.audit(source, action: "silence.remove", target: "silence:\(id)", detail: "by id")
         return ConversationReply("🔔 Silence `\(id)` lifted; matching alerts are investigated again.")
     }
 
@@ -197,7 +197,7 @@ extension ConversationService {
         if let refusal = await policy.refusal(.audit, user: source.user) { return refusal }
         let count = min(max(limit ?? 20, 1), 50)
         let entries = try await store.recentAudit(workspace: workspace, limit: count)
-        try await audit(source, action: "audit.read", target: "audit", detail: "\(entries.count) entries")
+        try await actions.audit(source, action: "audit.read", target: "audit", detail: "\(entries.count) entries")
         guard !entries.isEmpty else { return ConversationReply("The audit log is empty.") }
         let lines = entries.map { entry -> String in
             let who = entry.actor.map(SlackText.user) ?? "Vigil"
@@ -225,7 +225,7 @@ extension ConversationService {
             try await alertMonitor.reloadWatchedChannels()
             return ConversationReply("I'm already watching \(channel.mention).")
         }
-        try await audit(source, action: "channel.watch", target: channel.id, detail: channel.name ?? "")
+        try await actions.audit(source, action: "channel.watch", target: channel.id, detail: channel.name ?? "")
         var joinProblem: String?
         do {
             try await slack.join(channel: channel.id)
@@ -252,7 +252,7 @@ extension ConversationService {
         guard try await store.removeWatchedChannel(workspace: workspace, channel: channel.id) else {
             return ConversationReply("I wasn't watching \(channel.mention).")
         }
-        try await audit(source, action: "channel.unwatch", target: channel.id, detail: channel.name ?? "")
+        try await actions.audit(source, action: "channel.unwatch", target: channel.id, detail: channel.name ?? "")
         try await alertMonitor.reloadWatchedChannels()
         var text = "🙈 Stopped watching \(channel.mention)."
         if let entry, entry.source != .command {

@@ -48,6 +48,8 @@ public actor ConversationService: ConversationHandling {
     let policy: AccessPolicy
     /// Finds incidents and their alerts.
     let incidents: IncidentLookup
+    /// Acknowledge, resolve, silence, re-run: shared by mentions, DMs, `/vigil` and buttons.
+    let actions: IncidentActions
     /// Vigil's own ids from `auth.test`.
     let own: MessageClassifier.OwnIdentity
     /// Permissions, approvers, budgets (replaced by ``apply(_:)`` on a configuration reload).
@@ -58,9 +60,6 @@ public actor ConversationService: ConversationHandling {
     let logger: Logger
     /// The wall clock.
     let now: @Sendable () -> Date
-    /// The last blocks seen of each incident's investigation message (from button payloads and Vigil's own
-    /// updates), so an update can keep its *Checks* section.
-    var investigationBlocks: [Int64: [JSONValue]] = [:]
 
     /// Creates the conversation layer of one workspace.
     ///
@@ -97,6 +96,9 @@ public actor ConversationService: ConversationHandling {
         self.approvals = approvals
         self.policy = approvals.policy
         self.incidents = IncidentLookup(workspace: workspace, store: store)
+        self.actions = IncidentActions(
+            workspace: workspace, store: store, slack: slack, alertMonitor: alertMonitor, policy: approvals.policy,
+            settings: settings, logger: logger, now: now)
         self.own = own
         self.settings = settings
         self.statusProvider = status
@@ -208,6 +210,7 @@ public actor ConversationService: ConversationHandling {
         settings = newSettings
         await policy.apply(newSettings)
         await approvals.apply(newSettings)
+        await actions.apply(newSettings)
     }
 
     // MARK: - Helpers
@@ -231,11 +234,6 @@ public actor ConversationService: ConversationHandling {
             rest = rest.drop { $0.isWhitespace || $0 == ":" || $0 == "," }
         }
         return String(rest).trimmed()
-    }
-
-    /// Rendering options for investigation updates.
-    func messageOptions() -> InvestigationMessage.Options {
-        InvestigationMessage.Options(now: now(), workspaceURL: settings.workspaceURL)
     }
 
     /// The alert of an incident: the stored root post, else one rebuilt from the incident's fields.

@@ -5,12 +5,86 @@ import Foundation
 #endif
 import Logging
 
-extension ConversationService {
+/// The actions people take on an incident — acknowledge, resolve, silence, unsilence, re-run — whichever way they
+/// arrive (a button, a mention or DM command, `/vigil`): each checks the permission and the incident's channel
+/// (``AccessPolicy``), changes the store, updates the investigation message and is audited. Shared by the
+/// conversation handlers; it calls down only (store, Web API, the alert monitor's re-run and facts), never back.
+actor IncidentActions {
+    /// The team id.
+    let workspace: String
+    /// Incidents, silences and the audit log.
+    let store: any VigilStore
+    /// The workspace's Web API client.
+    let slack: any SlackMessaging
+    /// Re-runs investigations and gathers facts for message updates.
+    let alertMonitor: AlertChannelMonitor
+    /// Permissions and channel scope.
+    let policy: AccessPolicy
+    /// Check results shown in updated messages.
+    let probeResults: ProbeResultCache
+    /// Finds incidents and their alerts.
+    let incidents: IncidentLookup
+    /// Silence limits and the slash command's name (replaced by ``apply(_:)`` on a configuration reload).
+    var settings: ConversationSettings
+    /// Decisions and failures.
+    let logger: Logger
+    /// The wall clock.
+    let now: @Sendable () -> Date
+    /// The last blocks seen of each incident's investigation message (from button payloads and Vigil's own
+    /// updates), so an update can keep its *Checks* section.
+    var investigationBlocks: [Int64: [JSONValue]] = [:]
+
+    /// - Parameters:
+    ///   - workspace: The team id; every audit entry carries it.
+    ///   - store: Incidents, silences and the audit log.
+    ///   - slack: The workspace's Web API client.
+    ///   - alertMonitor: Re-runs investigations and gathers facts; its probe results are shown in updates.
+    ///   - policy: Permissions and channel scope.
+    ///   - settings: Silence limits and the slash command's name.
+    ///   - logger: Decisions and failures.
+    ///   - now: The wall clock.
+    init(
+        workspace: String,
+        store: any VigilStore,
+        slack: any SlackMessaging,
+        alertMonitor: AlertChannelMonitor,
+        policy: AccessPolicy,
+        settings: ConversationSettings,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date
+    ) {
+        self.workspace = workspace
+        self.store = store
+        self.slack = slack
+        self.alertMonitor = alertMonitor
+        self.policy = policy
+        self.probeResults = alertMonitor.probeResults
+        self.incidents = IncidentLookup(workspace: workspace, store: store)
+        self.settings = settings
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Applies new settings (a configuration reload).
+    func apply(_ newSettings: ConversationSettings) {
+        settings = newSettings
+    }
+
+    /// Remembers the blocks of an incident's investigation message as a click saw them.
+    func rememberBlocks(_ blocks: [JSONValue], of incidentID: Int64) {
+        investigationBlocks[incidentID] = blocks
+    }
+
+    /// Rendering options for investigation updates.
+    private func messageOptions() -> InvestigationMessage.Options {
+        InvestigationMessage.Options(now: now(), workspaceURL: settings.workspaceURL)
+    }
+
     // MARK: - Acknowledge, resolve
 
     /// Acknowledges an incident for `source.user` (permission `ack`) and updates its investigation message.
     func acknowledge(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
-        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
+        guard let incident = try await incidents.incident(id: incidentID) else { return notFound(incidentID) }
         if let refusal = await policy.refusal(.ack, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
@@ -39,7 +113,7 @@ extension ConversationService {
 
     /// Resolves an incident for `source.user` (permission `resolve`), adds ✅ to the alert and updates the message.
     func resolve(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
-        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
+        guard let incident = try await incidents.incident(id: incidentID) else { return notFound(incidentID) }
         if let refusal = await policy.refusal(.resolve, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
@@ -99,7 +173,7 @@ extension ConversationService {
 
     /// Silences an incident's alert identity for `duration` (permission `silence`) and updates the message.
     func silence(incidentID: Int64, for duration: Duration, source: ActionSource) async throws -> ActionResult {
-        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
+        guard let incident = try await incidents.incident(id: incidentID) else { return notFound(incidentID) }
         if let refusal = await policy.refusal(.silence, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
@@ -130,7 +204,7 @@ extension ConversationService {
 
     /// Removes the silences on an incident's alert identity (permission `silence`).
     func unsilence(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
-        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
+        guard let incident = try await incidents.incident(id: incidentID) else { return notFound(incidentID) }
         if let refusal = await policy.refusal(.silence, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
@@ -189,7 +263,7 @@ extension ConversationService {
 
     /// Runs an incident's investigation again through the alert monitor (permission `rerun`).
     func rerun(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
-        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
+        guard let incident = try await incidents.incident(id: incidentID) else { return notFound(incidentID) }
         if let refusal = await policy.refusal(.rerun, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
@@ -227,7 +301,7 @@ extension ConversationService {
     func refreshInvestigation(of incident: Incident, source: ActionSource) async {
         guard let ts = incident.investigationTS ?? source.messageTS else { return }
         do {
-            let alert = try await alert(of: incident)
+            let alert = try await incidents.alert(of: incident)
             var facts = try await alertMonitor.facts(for: incident, alert: alert, runProbes: false)
             if let silence = try await store.activeSilence(matching: alert, workspace: workspace, at: now()) {
                 facts.silence = InvestigationFacts.Silence(
