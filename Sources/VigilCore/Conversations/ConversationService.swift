@@ -50,6 +50,8 @@ public actor ConversationService: ConversationHandling {
     let incidents: IncidentLookup
     /// Acknowledge, resolve, silence, re-run: shared by mentions, DMs, `/vigil` and buttons.
     let actions: IncidentActions
+    /// Clicks on Vigil's buttons.
+    let buttons: ButtonHandler
     /// Vigil's own ids from `auth.test`.
     let own: MessageClassifier.OwnIdentity
     /// Permissions, approvers, budgets (replaced by ``apply(_:)`` on a configuration reload).
@@ -99,6 +101,8 @@ public actor ConversationService: ConversationHandling {
         self.actions = IncidentActions(
             workspace: workspace, store: store, slack: slack, alertMonitor: alertMonitor, policy: approvals.policy,
             settings: settings, logger: logger, now: now)
+        self.buttons = ButtonHandler(
+            slack: slack, policy: approvals.policy, actions: actions, approvals: approvals, logger: logger, now: now)
         self.own = own
         self.settings = settings
         self.statusProvider = status
@@ -184,18 +188,7 @@ public actor ConversationService: ConversationHandling {
     /// Handles an `interactive` envelope frame (`block_actions` from Vigil's buttons); answers go through
     /// `chat.update` and `chat.postEphemeral`, so the ack carries nothing.
     public func handleInteraction(frame: [UInt8]) async -> JSONValue? {
-        await approvals.expireApprovals(now: now())
-        let payload: BlockActionsPayload
-        do {
-            payload = try JSONDecoder().decode(BlockActionsPayload.Envelope.self, from: Data(frame)).payload
-        } catch {
-            logger.warning("interactive envelope without a readable payload; ignored")
-            return nil
-        }
-        guard payload.type == "block_actions", !payload.userID.isEmpty else { return nil }
-        if payload.channelID.hasPrefix("D") { await approvals.learnDirectChannel(user: payload.userID, channel: payload.channelID) }
-        await handleButton(payload)
-        return nil
+        await buttons.handle(frame: frame)
     }
 
     // MARK: - Other public API

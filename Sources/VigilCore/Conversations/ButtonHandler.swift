@@ -5,10 +5,44 @@ import Foundation
 #endif
 import Logging
 
-extension ConversationService {
-    /// Handles a click on one of Vigil's buttons. Refusals and "nothing changed" answers are shown to the clicker
-    /// only; changes show in the updated message.
-    func handleButton(_ payload: BlockActionsPayload) async {
+/// Clicks on Vigil's buttons (`block_actions`): Acknowledge, Resolve, Silence 1h and Re-run on an investigation go to
+/// the shared ``IncidentActions``; Approve and Deny go to the ``ApprovalService``. Refusals and "nothing changed"
+/// answers are shown to the clicker only; changes show in the updated message. Stateless; it calls down only.
+struct ButtonHandler: Sendable {
+    /// For answers to the clicker.
+    let slack: any SlackMessaging
+    /// People of other teams.
+    let policy: AccessPolicy
+    /// Acknowledge, resolve, silence, re-run.
+    let actions: IncidentActions
+    /// Approve, deny.
+    let approvals: ApprovalService
+    /// Decisions and failures.
+    let logger: Logger
+    /// The wall clock.
+    let now: @Sendable () -> Date
+
+    /// Handles an `interactive` envelope frame (`block_actions` from Vigil's buttons); answers go through
+    /// `chat.update` and `chat.postEphemeral`, so the ack carries nothing.
+    func handle(frame: [UInt8]) async -> JSONValue? {
+        await approvals.expireApprovals(now: now())
+        let payload: BlockActionsPayload
+        do {
+            payload = try JSONDecoder().decode(BlockActionsPayload.Envelope.self, from: Data(frame)).payload
+        } catch {
+            logger.warning("interactive envelope without a readable payload; ignored")
+            return nil
+        }
+        guard payload.type == "block_actions", !payload.userID.isEmpty else { return nil }
+        if payload.channelID.hasPrefix("D") {
+            await approvals.learnDirectChannel(user: payload.userID, channel: payload.channelID)
+        }
+        await handleButton(payload)
+        return nil
+    }
+
+    /// Handles a click on one of Vigil's buttons.
+    private func handleButton(_ payload: BlockActionsPayload) async {
         let user = payload.userID
         let known = [
             InvestigationMessage.ActionID.acknowledge, InvestigationMessage.ActionID.resolve,
