@@ -411,7 +411,8 @@ extension ConversationService {
                 "• " + SlackText.link(url: $0.url, label: InvestigationMessage.oneLine($0.label))
             }
         }
-        if case let results = await probeResults.results(of: incident.id), !results.isEmpty {
+        let results = await probeResults.results(of: incident.id)
+        if !results.isEmpty {
             lines.append("*Latest checks*")
             lines += results.map { "• " + InvestigationMessage.checkLine($0) }
         } else {
@@ -471,7 +472,8 @@ extension ConversationService {
                 ? "• No runbook matches it."
                 : "• \(HumanFormat.count(facts.runbookLinks.count, "runbook link")) (`how do I fix this?` shows them)."
         )
-        if case let results = await probeResults.results(of: incident.id), !results.isEmpty {
+        let results = await probeResults.results(of: incident.id)
+        if !results.isEmpty {
             let failed = results.filter { !$0.outcome.isSuccess && $0.outcome != .awaitingApproval }.count
             lines.append("• Checks I know of: \(results.count - failed) passed, \(failed) failed.")
         }
