@@ -242,6 +242,8 @@ public struct WorkspaceService: Service {
         var identity: SlackWebAPI.AuthTestResult
         var alerts: AlertChannelMonitor
         var conversations: ConversationService
+        /// Approval requests for gated probes; reads the investigations the monitor posts.
+        var approvals: ApprovalService
         /// The events the workspace's Socket Mode connections handed over and have not finished handling.
         var events: DispatchedEventCounter
         var logger: Logger
@@ -328,14 +330,24 @@ public struct WorkspaceService: Service {
         if conversationSettings.workspaceURL == nil { conversationSettings.workspaceURL = alertSettings.workspaceURL }
         let startedAt = Date()
         let events = DispatchedEventCounter()
+        let approvals = ApprovalService(
+            workspace: identity.teamID,
+            store: store,
+            slack: api,
+            settings: conversationSettings,
+            userGroups: ClosureUserGroupResolver { [api] group in try await api.userGroupMembers(group) },
+            probeResults: alerts.probeResults,
+            probes: probes,
+            logger: logger
+        )
         let conversations = ConversationService(
             workspace: identity.teamID,
             store: store,
             slack: api,
             alertMonitor: alerts,
+            approvals: approvals,
             own: MessageClassifier.OwnIdentity(botID: identity.botID, userID: identity.userID),
             settings: conversationSettings,
-            userGroups: ClosureUserGroupResolver { [api] group in try await api.userGroupMembers(group) },
             status: { [health, api] in
                 let board = health.snapshot[name] ?? HealthBoard.WorkspaceHealth()
                 return VigilStatusReport(
@@ -350,12 +362,11 @@ public struct WorkspaceService: Service {
                                                   lastStoreOutage: health.lastStoreOutage)
                 )
             },
-            probes: probes,
             logger: logger
         )
-        await alerts.setObserver(conversations)
-        _ = try? await conversations.expireApprovalsLeftOpenByRestart()
-        return Started(identity: identity, alerts: alerts, conversations: conversations, events: events, logger: logger)
+        _ = try? await approvals.expireApprovalsLeftOpenByRestart()
+        return Started(identity: identity, alerts: alerts, conversations: conversations, approvals: approvals,
+                       events: events, logger: logger)
     }
 
     /// Step 3: the Socket Mode connections, catch-up whenever one is live again after none was, the token check,
@@ -363,7 +374,8 @@ public struct WorkspaceService: Service {
     /// - Throws: what stops the workspace for good (``SocketModeError``, a rejected token).
     private func runConnected(_ started: Started) async throws {
         let name = configuration.name
-        let (alerts, conversations, logger) = (started.alerts, started.conversations, started.logger)
+        let (alerts, conversations, approvals, logger) = (started.alerts, started.conversations, started.approvals,
+                                                           started.logger)
         let router = VigilEventRouter(workspace: started.identity.teamID, store: store, alerts: alerts,
                                       conversations: conversations, logger: logger)
         let (regained, regainedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -407,6 +419,12 @@ public struct WorkspaceService: Service {
             group.addTask {
                 try await checkTokenPeriodically(logger: logger)
             }
+            // Approval requests for the probes each posted investigation left waiting.
+            group.addTask {
+                await cancelWhenGracefulShutdown {
+                    await approvals.run(reading: alerts.postedInvestigations)
+                }
+            }
             // An investigation whose post Slack refused for good while the connections stayed up (Web API
             // outage, repeated 5xx) is tried again every minute, not only after the next reconnect.
             group.addTask {
@@ -432,7 +450,7 @@ public struct WorkspaceService: Service {
                     let timeout = self.configuration.conversations.approvalTimeout
                     return min(.seconds(60), max(.milliseconds(250), timeout / 4))
                 }) {
-                    await conversations.expireApprovals(now: Date())
+                    await approvals.expireApprovals(now: Date())
                 }
             }
         }

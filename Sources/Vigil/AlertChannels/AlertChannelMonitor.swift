@@ -43,9 +43,9 @@ public actor AlertChannelMonitor {
     private nonisolated let watchedSnapshot = Mutex<Set<String>>([])
     /// Channels whose storm summary is being posted or updated right now, and whether another update is due.
     private var stormUpdates: [String: Bool] = [:]
-    /// The check results of each open incident's latest investigation, so the message updated on resolution keeps
-    /// its *Checks* section (dropped when the incident resolves; lost on restart).
-    private var latestProbeResults: [Int64: [ProbeResult]] = [:]
+    /// The check results of each incident's latest investigation (and approved runs), so the message updated on
+    /// resolution keeps its *Checks* section; shared with the conversation layer, which reads it.
+    public nonisolated let probeResults: ProbeResultCache
     /// New incidents whose investigation is being gathered or posted, with the resolution that arrived meanwhile
     /// (if any): that resolution found no message to update, so it is finished once the investigation is posted.
     private var investigationsInFlight: [Int64: PendingResolution?] = [:]
@@ -66,8 +66,9 @@ public actor AlertChannelMonitor {
     ]
     private let storeRetryDelays: [Duration]
 
-    /// Follows up on posted investigations (approvals, remembered results); set once the conversation layer exists.
-    private weak var observer: (any InvestigationObserver)?
+    /// Every investigation posted, for one consumer (the approvals); unbounded, so none is lost while it is busy.
+    private let posted: (stream: AsyncStream<InvestigationPosted>, continuation: AsyncStream<InvestigationPosted>.Continuation) =
+        AsyncStream.makeStream(of: InvestigationPosted.self)
 
     private struct PendingResolution: Sendable {
         var incident: Incident
@@ -85,6 +86,7 @@ public actor AlertChannelMonitor {
     ///   - now: the wall clock (injectable for tests).
     ///   - storeRetryDelays: the waits between attempts of a handling whose store write failed, before its post is
     ///     owed.
+    ///   - probeResults: where investigations' check results are kept (read by the conversation layer).
     public init(
         workspace: String,
         store: any VigilStore,
@@ -94,9 +96,11 @@ public actor AlertChannelMonitor {
         probes: ProbeExecutor = ProbeExecutor(),
         logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() },
-        storeRetryDelays: [Duration] = AlertChannelMonitor.defaultStoreRetryDelays
+        storeRetryDelays: [Duration] = AlertChannelMonitor.defaultStoreRetryDelays,
+        probeResults: ProbeResultCache = ProbeResultCache()
     ) {
         self.storeRetryDelays = storeRetryDelays
+        self.probeResults = probeResults
         self.workspace = workspace
         self.store = store
         self.slack = slack
@@ -107,9 +111,12 @@ public actor AlertChannelMonitor {
         self.now = now
     }
 
-    /// Sets who is told about each posted investigation (the conversation layer, which asks for approvals).
-    public func setObserver(_ observer: any InvestigationObserver) {
-        self.observer = observer
+    /// The investigations posted (new alerts, resumed ones and re-runs), in order, as they are posted. One consumer
+    /// (``ApprovalService/run(reading:)``); the stream ends when the monitor is released.
+    public nonisolated var postedInvestigations: AsyncStream<InvestigationPosted> { posted.stream }
+
+    deinit {
+        posted.continuation.finish()
     }
 
     /// Applies new tuning and runbook rules (a configuration reload); investigations from now on use them. The
@@ -471,8 +478,9 @@ public actor AlertChannelMonitor {
     ///   - incidentID: The incident.
     ///   - investigationTS: The investigation message the button was on, used when the store has none on record yet
     ///     (a click that raced the recording of the message's ts); without either, a new reply is posted.
+    ///   - requestedBy: Who asked for the re-run; the approval requests it raises are theirs.
     /// - Returns: `false` if the incident or its alert post is no longer stored.
-    public func rerun(incidentID: Int64, investigationTS: String? = nil) async throws -> Bool {
+    public func rerun(incidentID: Int64, investigationTS: String? = nil, requestedBy: String? = nil) async throws -> Bool {
         guard var incident = try await store.incident(id: incidentID),
               let stored = try await store.alert(workspace: workspace, channel: incident.channel, ts: incident.rootTS)
         else { return false }
@@ -480,7 +488,8 @@ public actor AlertChannelMonitor {
             incident.investigationTS = investigationTS
             try await store.setInvestigationTS(incidentID: incident.id, ts: investigationTS)
         }
-        try await investigate(incident, alert: stored.alert, flapping: nil, postAsReply: incident.investigationTS == nil)
+        try await investigate(incident, alert: stored.alert, flapping: nil, postAsReply: incident.investigationTS == nil,
+                              requestedBy: requestedBy)
         return true
     }
 
@@ -536,15 +545,13 @@ public actor AlertChannelMonitor {
         }
     }
 
-    private func investigate(_ incident: Incident, alert: Alert, flapping: InvestigationFacts.Flapping?, postAsReply: Bool) async throws {
+    private func investigate(_ incident: Incident, alert: Alert, flapping: InvestigationFacts.Flapping?, postAsReply: Bool,
+                             requestedBy: String? = nil) async throws {
         var outcome = "failed"
         defer { Counter(label: "vigil_investigations_total", dimensions: [("outcome", outcome)]).increment() }
         let facts = try await facts(for: incident, alert: alert, flapping: flapping, runProbes: true)
         outcome = facts.probeResults.contains { !$0.outcome.isSuccess } ? "posted_with_failed_checks" : "posted"
-        latestProbeResults[incident.id] = facts.probeResults
-        if latestProbeResults.count > 512, let oldest = latestProbeResults.keys.min() {
-            latestProbeResults[oldest] = nil  // incidents whose source never sends a resolution
-        }
+        await probeResults.replace(facts.probeResults, of: incident.id)
         let message = InvestigationMessage.investigation(facts, options: options())
         if !postAsReply, let ts = incident.investigationTS {
             try await slack.update(channel: incident.channel, ts: ts, text: message.text, blocks: message.blocks)
@@ -555,10 +562,10 @@ public actor AlertChannelMonitor {
             try await store.setInvestigationTS(incidentID: incident.id, ts: ts)
             logger.info("investigation posted", metadata: ["vigil.incident": "\(incident.id)", "slack.ts": "\(ts)"])
         }
-        guard let observer else { return }
         let waiting = Set(facts.probeResults.filter { $0.outcome == .awaitingApproval }.map(\.name))
         let gated = RunbookPlan(alert: alert, rules: settings.runbooks).probes.filter { waiting.contains($0.name) }
-        await observer.investigationPosted(incident: incident, results: facts.probeResults, awaitingApproval: gated)
+        posted.continuation.yield(InvestigationPosted(incident: incident, results: facts.probeResults,
+                                                      awaitingApproval: gated, requestedBy: requestedBy))
     }
 
     private func announceResolution(_ incident: Incident, alert: Alert, duration: Duration, resolvedBy: String) async throws {
@@ -584,12 +591,9 @@ public actor AlertChannelMonitor {
         if investigationTS == nil {
             investigationTS = try await store.incident(id: incident.id)?.investigationTS
         }
-        guard let investigationTS else {
-            latestProbeResults[incident.id] = nil
-            return
-        }
+        guard let investigationTS else { return }
         var facts = try await facts(for: incident, alert: alert, runProbes: false)
-        facts.probeResults = latestProbeResults.removeValue(forKey: incident.id) ?? []
+        facts.probeResults = await probeResults.results(of: incident.id)
         let options = options()
         let note = VigilMessageMetadata.resolution(incident.id)
         if let thread = try? await slack.thread(channel: incident.channel, ts: incident.rootTS),

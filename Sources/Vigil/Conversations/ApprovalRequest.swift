@@ -2,12 +2,12 @@ import Foundation
 import AlertInvestigation
 import VigilStorage
 
-/// A request for a person to approve one probe of one incident, as ``ConversationService`` keeps it.
+/// A request for a person to approve one probe of one incident, as ``ApprovalService`` keeps it.
 ///
 /// Its ``id`` is the id of the `approval.request` audit entry that recorded it, so ids are short, unique and never
 /// reused across restarts. Pending requests live in memory; the audit log keeps enough (`approval.request`,
 /// `approval.posted` with the message locations, and the closing entry) to expire what a restart left open
-/// (``ConversationService/expireApprovalsLeftOpenByRestart()``).
+/// (``ApprovalService/expireApprovalsLeftOpenByRestart()``).
 public struct ApprovalRequest: Sendable, Hashable, Identifiable {
     /// Where the request stands.
     public enum State: Sendable, Hashable {

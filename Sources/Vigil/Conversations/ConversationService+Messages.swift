@@ -66,7 +66,7 @@ extension ConversationService {
             let incident = try await store.incident(workspace: workspace, channel: channel, rootTS: root)
         {
             let origin = MessageOrigin(user: user, team: team, channel: channel, place: .alertThread(incident))
-            if let refusal = await otherTeamRefusal(origin.source) {
+            if let refusal = await policy.otherTeamRefusal(origin.source) {
                 await deliver(refusal, to: origin)
                 return
             }
@@ -79,7 +79,7 @@ extension ConversationService {
             return
         }
         let origin = MessageOrigin(user: user, team: team, channel: channel, place: .channel(threadTS: threadTS ?? ts))
-        if let refusal = await otherTeamRefusal(origin.source) {
+        if let refusal = await policy.otherTeamRefusal(origin.source) {
             await deliver(refusal, to: origin)
             return
         }
@@ -92,13 +92,13 @@ extension ConversationService {
         _ text: String, user: String, team: String?, channel: String, threadTS: String?
     ) async throws {
         let origin = MessageOrigin(user: user, team: team, channel: channel, place: .direct(threadTS: threadTS))
-        if let refusal = await otherTeamRefusal(origin.source) {
+        if let refusal = await policy.otherTeamRefusal(origin.source) {
             await deliver(refusal, to: origin)
             return
         }
         let command = ConversationCommandParser(context: .direct).parse(text)
         if case .question(let question) = command,
-            let reply = try await approvalReply(question, source: origin.source, threadTS: threadTS)
+            let reply = try await approvals.approvalReply(question, source: origin.source, threadTS: threadTS)
         {
             await deliver(reply, to: origin)
             return
@@ -156,7 +156,7 @@ extension ConversationService {
             return try await onIncident(id, origin, example: "history 42") { try await self.history(of: $0) }
         case .historyByName(let name):
             guard let incident = try await incident(named: name),
-                await visibleIncidents([incident], to: origin.viewer).incidents.isEmpty == false
+                await policy.visibleIncidents([incident], to: origin.viewer).incidents.isEmpty == false
             else {
                 return ConversationReply(
                     "I have no incident named `\(SlackText.escaped(name, limit: 150))` on record (names are matched exactly, "
@@ -170,23 +170,23 @@ extension ConversationService {
             }
         case .rerun(let id):
             return try await onIncident(id, origin, example: "rerun 42", action: .rerun) {
-                try await self.rerun(incidentID: $0.id, source: origin.source).reply
+                try await self.actions.rerun(incidentID: $0.id, source: origin.source).reply
             }
         case .acknowledge(let id):
             return try await onIncident(id, origin, example: "ack 42", action: .ack) {
-                try await self.acknowledge(incidentID: $0.id, source: origin.source).reply
+                try await self.actions.acknowledge(incidentID: $0.id, source: origin.source).reply
             }
         case .resolve(let id):
             return try await onIncident(id, origin, example: "resolve 42", action: .resolve) {
-                try await self.resolve(incidentID: $0.id, source: origin.source).reply
+                try await self.actions.resolve(incidentID: $0.id, source: origin.source).reply
             }
         case .silenceIncident(let id, let duration):
             return try await onIncident(id, origin, example: "silence 42 2h", action: .silence) {
-                try await self.silence(incidentID: $0.id, for: duration, source: origin.source).reply
+                try await self.actions.silence(incidentID: $0.id, for: duration, source: origin.source).reply
             }
         case .unsilenceIncident(let id):
             return try await onIncident(id, origin, example: "unsilence 42", action: .silence) {
-                try await self.unsilence(incidentID: $0.id, source: origin.source).reply
+                try await self.actions.unsilence(incidentID: $0.id, source: origin.source).reply
             }
         case .silencePattern(let pattern, let duration, let reason):
             return try await silencePattern(pattern, for: duration, reason: reason, source: origin.source)
@@ -203,7 +203,15 @@ extension ConversationService {
         case .listChannels:
             return try await listChannels()
         case .decide(let intent, let requestID):
-            return try await decideByCommand(intent, requestID: requestID, origin: origin)
+            let place: ApprovalService.CommandPlace =
+                if case .direct(let threadTS) = origin.place {
+                    .direct(threadTS: threadTS)
+                } else if let incident = origin.incident {
+                    .incidentThread(incident.id)
+                } else {
+                    .elsewhere
+                }
+            return try await approvals.decideByCommand(intent, requestID: requestID, source: origin.source, place: place)
         case .question(let text):
             switch origin.place {
             case .alertThread(let incident): return try await answerQuestion(text, about: incident, viewer: origin.viewer)
@@ -233,9 +241,9 @@ extension ConversationService {
             guard let incident = try await incident(id: id) else {
                 return ConversationReply("I have no incident `\(id)` in this workspace.")
             }
-            if let refusal = await scopeRefusal(incident, for: action, source: origin.source) { return refusal }
+            if let refusal = await policy.scopeRefusal(incident, for: action, source: origin.source) { return refusal }
             if case .channelReaders = origin.viewer,
-                await visibleIncidents([incident], to: origin.viewer).incidents.isEmpty
+                await policy.visibleIncidents([incident], to: origin.viewer).incidents.isEmpty
             {
                 return .refusal(
                     "Incident `\(incident.id)` belongs to a private channel, so I won't answer about it here where "
@@ -250,7 +258,7 @@ extension ConversationService {
 
     /// "Which incident?" with the open ones the asker can see listed.
     private func whichIncident(example: String, origin: MessageOrigin) async throws -> ConversationReply {
-        let (open, unchecked) = await visibleIncidents(
+        let (open, unchecked) = await policy.visibleIncidents(
             try await store.openIncidents(workspace: workspace, channel: nil), to: origin.viewer)
         return ConversationReply(
             "Which incident? Add its id, e.g. `\(example)` (ids are in each investigation's footer).\n\n"
@@ -260,13 +268,13 @@ extension ConversationService {
                     now: now(),
                     workspaceURL: settings.workspaceURL,
                     limit: 10
-                ) + Self.uncheckedNote(unchecked)
+                ) + AccessPolicy.uncheckedNote(unchecked)
         )
     }
 
     /// A DM or channel message that is no command: help and the open incidents the asker can see.
     private func notUnderstood(_ text: String, origin: MessageOrigin) async throws -> ConversationReply {
-        let (open, unchecked) = await visibleIncidents(
+        let (open, unchecked) = await policy.visibleIncidents(
             try await store.openIncidents(workspace: workspace, channel: nil), to: origin.viewer)
         let intro: String
         if case .channel = origin.place {
@@ -283,7 +291,7 @@ extension ConversationService {
                     workspaceURL: settings.workspaceURL,
                     limit: 10
                 )
-                + Self.uncheckedNote(unchecked)
+                + AccessPolicy.uncheckedNote(unchecked)
                 + "\n\n" + ConversationText.directHelp(slashCommand: settings.slashCommand)
         )
     }
@@ -292,18 +300,18 @@ extension ConversationService {
 
     /// The open incidents `viewer` can see, optionally of one channel.
     func openIncidents(in channel: String?, viewer: Viewer) async throws -> ConversationReply {
-        let (open, unchecked) = await visibleIncidents(
+        let (open, unchecked) = await policy.visibleIncidents(
             try await store.openIncidents(workspace: workspace, channel: channel), to: viewer)
         let title = channel.map { "Open incidents in <#\($0)>" } ?? "Open incidents"
         return ConversationReply(
             ConversationText.incidentList(open, title: title, now: now(), workspaceURL: settings.workspaceURL)
-                + Self.uncheckedNote(unchecked)
+                + AccessPolicy.uncheckedNote(unchecked)
         )
     }
 
     /// The related alerts of `facts` in channels `viewer` can see.
     func visibleRelated(_ facts: InvestigationFacts, viewer: Viewer) async -> [InvestigationFacts.RelatedAlert] {
-        let (visible, _) = await visibleChannels(Set(facts.related.map(\.channelID)), to: viewer)
+        let (visible, _) = await policy.visibleChannels(Set(facts.related.map(\.channelID)), to: viewer)
         return facts.related.filter { visible.contains($0.channelID) }
     }
 
@@ -311,7 +319,7 @@ extension ConversationService {
     func incidentStatus(_ incident: Incident) async throws -> ConversationReply {
         let silences = try await store.activeSilences(workspace: workspace, at: now())
             .filter { $0.matcher == .identity(incident.identity) }
-        let pending = pendingApprovals.filter { $0.incidentID == incident.id }
+        let pending = await approvals.pendingApprovals.filter { $0.incidentID == incident.id }
         return ConversationReply(
             ConversationText.incidentStatus(
                 incident,
@@ -367,7 +375,7 @@ extension ConversationService {
                     )
                 )
             case .runbook:
-                parts.append(runbookAnswer(facts, incident: incident))
+                parts.append(await runbookAnswer(facts, incident: incident))
             case .ownership:
                 parts.append(ownershipAnswer(incident))
             case .cause:
@@ -376,9 +384,8 @@ extension ConversationService {
         }
         if intents.isEmpty || intents.contains(.cause) {
             let history = try await store.history(workspace: workspace, identity: incident.identity, now: now())
-            var summary =
-                "I don't know the root cause; here is what I have:\n"
-                + whatIKnow(incident, facts: facts, history: history)
+            let known = await whatIKnow(incident, facts: facts, history: history)
+            var summary = "I don't know the root cause; here is what I have:\n" + known
             if intents.isEmpty {
                 summary +=
                     "\nAsk me what happened before, what else is alerting, how to fix it or who is on it; `help` lists commands."
@@ -388,7 +395,7 @@ extension ConversationService {
         return ConversationReply(parts.joined(separator: "\n\n"))
     }
 
-    private func runbookAnswer(_ facts: InvestigationFacts, incident: Incident) -> String {
+    private func runbookAnswer(_ facts: InvestigationFacts, incident: Incident) async -> String {
         var lines: [String] = []
         if facts.runbookLinks.isEmpty {
             lines.append("No runbook rule matches *\(ConversationText.name(incident))*, so I have no runbook for it.")
@@ -405,7 +412,8 @@ extension ConversationService {
                 "• " + SlackText.link(url: $0.url, label: InvestigationMessage.oneLine($0.label))
             }
         }
-        if let results = probeResults[incident.id], !results.isEmpty {
+        let results = await probeResults.results(of: incident.id)
+        if !results.isEmpty {
             lines.append("*Latest checks*")
             lines += results.map { "• " + InvestigationMessage.checkLine($0) }
         } else {
@@ -436,7 +444,7 @@ extension ConversationService {
     }
 
     /// A few lines of facts: status, history, related alerts, runbook and checks.
-    private func whatIKnow(_ incident: Incident, facts: InvestigationFacts, history: IncidentHistory) -> String {
+    private func whatIKnow(_ incident: Incident, facts: InvestigationFacts, history: IncidentHistory) async -> String {
         var lines: [String] = []
         let status: String =
             switch incident.status {
@@ -465,7 +473,8 @@ extension ConversationService {
                 ? "• No runbook matches it."
                 : "• \(HumanFormat.count(facts.runbookLinks.count, "runbook link")) (`how do I fix this?` shows them)."
         )
-        if let results = probeResults[incident.id], !results.isEmpty {
+        let results = await probeResults.results(of: incident.id)
+        if !results.isEmpty {
             let failed = results.filter { !$0.outcome.isSuccess && $0.outcome != .awaitingApproval }.count
             lines.append("• Checks I know of: \(results.count - failed) passed, \(failed) failed.")
         }

@@ -17,13 +17,13 @@ extension ConversationService {
                 "slack.command": "\(payload.command)",
             ]
         )
-        if let refusal = await otherTeamRefusal(origin.source) { return refusal }
+        if let refusal = await policy.otherTeamRefusal(origin.source) { return refusal }
         do {
             return try await execute(command, origin: origin)
         } catch {
             logger.error("slash command failed: \(error)", metadata: ["slack.user": "\(payload.userID)"])
             return ConversationReply(
-                "Sorry, that failed on my side (\(Self.shortError(error))). Try again in a moment."
+                "Sorry, that failed on my side (\(ConversationText.shortError(error))). Try again in a moment."
             )
         }
     }
@@ -60,12 +60,12 @@ extension ConversationService {
             lines.append("• Connection details are not available here.")
         }
         let viewer = Viewer.person(source)
-        let (open, unchecked) = await visibleIncidents(
+        let (open, unchecked) = await policy.visibleIncidents(
             try await store.openIncidents(workspace: workspace, channel: nil), to: viewer)
         let acknowledged = open.filter { $0.status == .acknowledged }.count
         lines.append("• Open incidents: \(open.count) (\(acknowledged) acknowledged)")
         let channels = try await store.watchedChannels(workspace: workspace)
-        let (visible, _) = await visibleChannels(Set(channels.map(\.channel)), to: viewer)
+        let (visible, _) = await policy.visibleChannels(Set(channels.map(\.channel)), to: viewer)
         let shown = channels.filter { visible.contains($0.channel) }
         var watching = shown.isEmpty ? "none" : shown.map { "<#\($0.channel)>" }.joined(separator: ", ")
         if shown.count < channels.count {
@@ -74,7 +74,8 @@ extension ConversationService {
         lines.append("• Watching \(HumanFormat.count(channels.count, "channel")): \(watching)")
         let silences = try await store.activeSilences(workspace: workspace, at: now())
         lines.append("• Active silences: \(silences.count)")
-        let (waiting, _) = await visibleChannels(Set(pendingApprovals.map(\.channel)), to: viewer)
+        let pendingApprovals = await approvals.pendingApprovals
+        let (waiting, _) = await policy.visibleChannels(Set(pendingApprovals.map(\.channel)), to: viewer)
         lines.append("• Approvals waiting: \(pendingApprovals.filter { waiting.contains($0.channel) }.count)")
         if !open.isEmpty {
             lines.append("")
@@ -88,7 +89,7 @@ extension ConversationService {
                 )
             )
         }
-        let note = Self.uncheckedNote(unchecked)
+        let note = AccessPolicy.uncheckedNote(unchecked)
         if !note.isEmpty { lines.append(note.trimmed()) }
         return ConversationReply(lines.joined(separator: "\n"))
     }
@@ -104,9 +105,9 @@ extension ConversationService {
     ) async throws
         -> ConversationReply
     {
-        if let refusal = await refusal(.silence, user: source.user) { return refusal }
+        if let refusal = await policy.refusal(.silence, user: source.user) { return refusal }
         let trimmed = pattern.trimmed()
-        let problems = [patternProblem(trimmed), durationProblem(duration)].compactMap { $0 }
+        let problems = [await actions.patternProblem(trimmed), await actions.durationProblem(duration)].compactMap { $0 }
         guard problems.isEmpty else {
             logger.info(
                 "silence refused",
@@ -115,7 +116,7 @@ extension ConversationService {
             return .refusal("I set no silence. " + problems.joined(separator: " "))
         }
         let matcher = Silence.Matcher.nameGlob(trimmed)
-        let silence = try await createSilence(
+        let silence = try await actions.createSilence(
             matcher,
             for: duration,
             reason: reason,
@@ -144,7 +145,7 @@ extension ConversationService {
                 continue
             }
             let channels = try await store.channels(ofIdentity: identity, workspace: workspace)
-            let visible = channels.isEmpty ? [] : await visibleChannels(channels, to: viewer).visible
+            let visible = channels.isEmpty ? [] : await policy.visibleChannels(channels, to: viewer).visible
             if channels.isEmpty || !visible.isEmpty {
                 silences.append(silence)
             } else {
@@ -164,14 +165,14 @@ extension ConversationService {
     /// `/vigil unsilence <id>` (permission `silence`); a silence on one alert also needs seeing a channel that alert
     /// fired in (or being named in `permissions.silence`).
     func removeSilence(id: Int64, source: ActionSource) async throws -> ConversationReply {
-        if let refusal = await refusal(.silence, user: source.user) { return refusal }
+        if let refusal = await policy.refusal(.silence, user: source.user) { return refusal }
         if let silence = try await store.activeSilences(workspace: workspace, at: now()).first(where: { $0.id == id }),
             case .identity(let identity) = silence.matcher
         {
             let channels = try await store.channels(ofIdentity: identity, workspace: workspace)
             var visible = channels.isEmpty
             for channel in channels.sorted() where !visible {
-                visible = await access(to: channel, for: .silence, source: source) == .visible
+                visible = await policy.access(to: channel, for: .silence, source: source) == .visible
             }
             guard visible else {
                 return .refusal(
@@ -183,7 +184,7 @@ extension ConversationService {
         guard try await store.removeSilence(workspace: workspace, id: id) else {
             return ConversationReply("There is no silence `\(id)`; `silences` lists the active ones.")
         }
-        try await audit(source, action: "silence.remove", target: "silence:\(id)", detail: "by id")
+        try await actions.audit(source, action: "silence.remove", target: "silence:\(id)", detail: "by id")
         return ConversationReply("🔔 Silence `\(id)` lifted; matching alerts are investigated again.")
     }
 
@@ -192,10 +193,10 @@ extension ConversationService {
     /// `/vigil audit [n]` (permission `audit`): the latest `n` (default 20, at most 50) audit entries: who
     /// approved, denied, acknowledged, resolved, silenced, re-ran and watched what, when and how.
     func auditLog(limit: Int?, source: ActionSource) async throws -> ConversationReply {
-        if let refusal = await refusal(.audit, user: source.user) { return refusal }
+        if let refusal = await policy.refusal(.audit, user: source.user) { return refusal }
         let count = min(max(limit ?? 20, 1), 50)
         let entries = try await store.recentAudit(workspace: workspace, limit: count)
-        try await audit(source, action: "audit.read", target: "audit", detail: "\(entries.count) entries")
+        try await actions.audit(source, action: "audit.read", target: "audit", detail: "\(entries.count) entries")
         guard !entries.isEmpty else { return ConversationReply("The audit log is empty.") }
         let lines = entries.map { entry -> String in
             let who = entry.actor.map(SlackText.user) ?? "Vigil"
@@ -211,7 +212,7 @@ extension ConversationService {
 
     /// `/vigil watch #channel` (permission `watch`): persists, joins, reloads the monitor, audits.
     func watch(_ channel: ChannelReference, source: ActionSource) async throws -> ConversationReply {
-        if let refusal = await refusal(.watch, user: source.user) { return refusal }
+        if let refusal = await policy.refusal(.watch, user: source.user) { return refusal }
         let added = try await store.addWatchedChannel(
             workspace: workspace,
             channel: channel.id,
@@ -223,12 +224,12 @@ extension ConversationService {
             try await alertMonitor.reloadWatchedChannels()
             return ConversationReply("I'm already watching \(channel.mention).")
         }
-        try await audit(source, action: "channel.watch", target: channel.id, detail: channel.name ?? "")
+        try await actions.audit(source, action: "channel.watch", target: channel.id, detail: channel.name ?? "")
         var joinProblem: String?
         do {
             try await slack.join(channel: channel.id)
         } catch {
-            joinProblem = Self.shortError(error)
+            joinProblem = ConversationText.shortError(error)
             logger.notice(
                 "could not join a newly watched channel: \(error)",
                 metadata: ["slack.channel": "\(channel.id)"]
@@ -245,12 +246,12 @@ extension ConversationService {
 
     /// `/vigil unwatch #channel` (permission `watch`).
     func unwatch(_ channel: ChannelReference, source: ActionSource) async throws -> ConversationReply {
-        if let refusal = await refusal(.watch, user: source.user) { return refusal }
+        if let refusal = await policy.refusal(.watch, user: source.user) { return refusal }
         let entry = try await store.watchedChannels(workspace: workspace).first { $0.channel == channel.id }
         guard try await store.removeWatchedChannel(workspace: workspace, channel: channel.id) else {
             return ConversationReply("I wasn't watching \(channel.mention).")
         }
-        try await audit(source, action: "channel.unwatch", target: channel.id, detail: channel.name ?? "")
+        try await actions.audit(source, action: "channel.unwatch", target: channel.id, detail: channel.name ?? "")
         try await alertMonitor.reloadWatchedChannels()
         var text = "🙈 Stopped watching \(channel.mention)."
         if let entry, entry.source != .command {
@@ -280,15 +281,5 @@ extension ConversationService {
             return "• <#\(channel.channel)> — \(origin)"
         }
         return ConversationReply((["*Watched channels* (\(channels.count)):"] + lines).joined(separator: "\n"))
-    }
-
-    /// A short, secret-free description of an error for people (Slack API errors name their code).
-    static func shortError(_ error: any Error) -> String {
-        let text = String(describing: error)
-        let firstLine = text.split(separator: "\n").first.map(String.init) ?? text
-        let cleaned = firstLine.split(separator: " ").filter { !$0.hasPrefix("xox") && !$0.hasPrefix("xapp") }.joined(
-            separator: " "
-        )
-        return SlackText.escaped(cleaned, limit: 160)
     }
 }

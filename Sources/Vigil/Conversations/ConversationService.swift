@@ -21,13 +21,12 @@ import VigilStorage
 ///   ``ConversationSettings/slashReplyBudget``, else through `response_url`. Unknown subcommands get help.
 /// * **Buttons**: Acknowledge, Resolve, Silence 1h, Re-run; the investigation message is updated to show who did
 ///   what and when, and every action is audited.
-/// * **Approvals**: ``requestApproval(incident:probe:)`` proposes the probe in the alert thread and DMs each
-///   approver; the first decision (button or text, by someone allowed) closes it everywhere and, on approval, runs
-///   the probe and posts its result in the thread. Requests expire after ``ConversationSettings/approvalTimeout``.
+/// * **Approvals**: decisions (buttons, `approve 17`, replies in a request's DM thread) are handed to the
+///   workspace's ``ApprovalService``, which asks for approvals as investigations are posted.
 ///
 /// Permissions are checked for every action (``ConversationSettings/Permissions``), and so is the incident's channel:
 /// acting on or reading an incident needs being able to see its channel, lists show only such incidents, and people
-/// of other teams need `permissions.other_teams` (see `ConversationService+ChannelScope.swift`). Refusals say what
+/// of other teams need `permissions.other_teams` (``AccessPolicy``, shared with the approvals). Refusals say what
 /// is missing and are shown only to the person who asked wherever Slack allows it. Every change goes to the audit log with how
 /// it arrived (button, text, command).
 ///
@@ -41,43 +40,28 @@ public actor ConversationService: ConversationHandling {
     let slack: any SlackMessaging
     /// Re-runs, watched-channel reloads and facts.
     let alertMonitor: AlertChannelMonitor
+    /// Check results of investigations and approved runs (the monitor's cache, read here).
+    let probeResults: ProbeResultCache
+    /// Pending approvals; decisions are handed to it.
+    let approvals: ApprovalService
+    /// Permissions and channel scope (shared with ``approvals``).
+    let policy: AccessPolicy
+    /// Finds incidents and their alerts.
+    let incidents: IncidentLookup
+    /// Acknowledge, resolve, silence, re-run: shared by mentions, DMs, `/vigil` and buttons.
+    let actions: IncidentActions
+    /// Clicks on Vigil's buttons.
+    let buttons: ButtonHandler
     /// Vigil's own ids from `auth.test`.
     let own: MessageClassifier.OwnIdentity
     /// Permissions, approvers, budgets (replaced by ``apply(_:)`` on a configuration reload).
     var settings: ConversationSettings
-    /// Resolves user groups named in permissions.
-    let userGroups: (any UserGroupResolver)?
     /// The daemon's part of `/vigil status`.
     let statusProvider: StatusProvider?
-    /// Runs approved probes.
-    let probes: ProbeExecutor
     /// Decisions and failures.
     let logger: Logger
     /// The wall clock.
     let now: @Sendable () -> Date
-    /// Reads free-text approval replies.
-    let intentDetector = ApprovalIntentDetector()
-
-    /// Approval requests by id: pending ones, and closed ones for a day (to answer late clicks precisely).
-    var approvals: [String: ApprovalRequest] = [:]
-    /// DM channel ids (`D…`) of users, learned from their DMs and clicks; `chat.update` needs them.
-    var directChannels: [String: String] = [:]
-    /// User-group members and when they were fetched.
-    var userGroupCache: [String: (members: Set<String>, fetchedAt: Date)] = [:]
-    /// Probe results Vigil knows per incident (approved runs, and whatever ``noteProbeResults(_:incidentID:)`` got).
-    var probeResults: [Int64: [ProbeResult]] = [:]
-    /// Channels' privacy and members for channel-scoped permissions (bounded, expiring).
-    var channelFactsCache: [String: ChannelFacts] = [:]
-    /// Approval requests whose messages are being posted now: a reply in a DM thread Vigil does not know yet may be
-    /// about one of them (the reply can arrive before `chat.postMessage` has answered with the DM's ts).
-    var approvalPostingsInFlight = 0
-    /// Replies waiting for ``approvalPostingsInFlight`` to reach zero.
-    var approvalPostingWaiters: [CheckedContinuation<Void, Never>] = []
-    /// Who asked for the re-run of each incident being re-run now: approval requests it raises are theirs.
-    var rerunRequesters: [Int64: String] = [:]
-    /// The last blocks seen of each incident's investigation message (from button payloads and Vigil's own
-    /// updates), so an update can keep its *Checks* section.
-    var investigationBlocks: [Int64: [JSONValue]] = [:]
 
     /// Creates the conversation layer of one workspace.
     ///
@@ -85,12 +69,13 @@ public actor ConversationService: ConversationHandling {
     ///   - workspace: The team id; every stored row and audit entry carries it.
     ///   - store: Incidents, silences, watched channels, the audit log and the `mention` dedupe gate.
     ///   - slack: The workspace's Web API client.
-    ///   - alertMonitor: For re-running investigations, reloading watched channels and gathering facts.
+    ///   - alertMonitor: For re-running investigations, reloading watched channels and gathering facts; its
+    ///     ``AlertChannelMonitor/probeResults`` are read for answers and message updates.
+    ///   - approvals: The workspace's approvals: decisions are handed to it, and its ``AccessPolicy`` (user groups,
+    ///     channel members) is shared.
     ///   - own: Vigil's ids from `auth.test`: its mention is stripped from commands and its own posts ignored.
     ///   - settings: Slash command name, permissions, approvers, time budgets.
-    ///   - userGroups: Resolves user groups named in permissions; `nil` treats every group as empty (logged).
     ///   - status: Fills the daemon part of `/vigil status`; `nil` reports only what the store knows.
-    ///   - probes: Runs approved probes.
     ///   - logger: For decisions and failures; never message contents beyond commands' names.
     ///   - now: The wall clock (injected so tests control expiry and budgets).
     public init(
@@ -98,11 +83,10 @@ public actor ConversationService: ConversationHandling {
         store: any VigilStore,
         slack: any SlackMessaging,
         alertMonitor: AlertChannelMonitor,
+        approvals: ApprovalService,
         own: MessageClassifier.OwnIdentity,
         settings: ConversationSettings = ConversationSettings(),
-        userGroups: (any UserGroupResolver)? = nil,
         status: StatusProvider? = nil,
-        probes: ProbeExecutor = ProbeExecutor(),
         logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -110,11 +94,18 @@ public actor ConversationService: ConversationHandling {
         self.store = store
         self.slack = slack
         self.alertMonitor = alertMonitor
+        self.probeResults = alertMonitor.probeResults
+        self.approvals = approvals
+        self.policy = approvals.policy
+        self.incidents = IncidentLookup(workspace: workspace, store: store)
+        self.actions = IncidentActions(
+            workspace: workspace, store: store, slack: slack, alertMonitor: alertMonitor, policy: approvals.policy,
+            settings: settings, logger: logger, now: now)
+        self.buttons = ButtonHandler(
+            slack: slack, policy: approvals.policy, actions: actions, approvals: approvals, logger: logger, now: now)
         self.own = own
         self.settings = settings
-        self.userGroups = userGroups
         self.statusProvider = status
-        self.probes = probes
         self.logger = logger
         self.now = now
     }
@@ -123,13 +114,13 @@ public actor ConversationService: ConversationHandling {
 
     /// Handles an `app_mention`, a `message` that mentions Vigil, or a person's message in a DM with Vigil.
     public func handleMessage(_ message: SlackMessage, isMention: Bool) async {
-        await expireApprovals(now: now())
+        await approvals.expireApprovals(now: now())
         guard let channel = message.channel, let ts = message.ts, let user = message.user, !user.isEmpty,
             message.botID == nil, user != own.userID, !message.hidden,
             Self.conversationSubtypes.contains(message.subtype)
         else { return }
         let isDirect = message.channelType == "im" || (message.channelType == nil && channel.hasPrefix("D"))
-        if isDirect { learnDirectChannel(user: user, channel: channel) }
+        if isDirect { await approvals.learnDirectChannel(user: user, channel: channel) }
         let text = message.text ?? ""
         guard isDirect || isMention || mentionsVigil(text) else { return }
         do {
@@ -170,7 +161,7 @@ public actor ConversationService: ConversationHandling {
     /// ``ConversationSettings/slashReplyBudget``, else sends it through `response_url` and returns `nil`.
     public func handleSlashCommand(frame: [UInt8]) async -> JSONValue? {
         let started = now()
-        await expireApprovals(now: started)
+        await approvals.expireApprovals(now: started)
         let payload: SlashCommandPayload
         do {
             payload = try JSONDecoder().decode(SlashCommandPayload.Envelope.self, from: Data(frame)).payload
@@ -197,18 +188,7 @@ public actor ConversationService: ConversationHandling {
     /// Handles an `interactive` envelope frame (`block_actions` from Vigil's buttons); answers go through
     /// `chat.update` and `chat.postEphemeral`, so the ack carries nothing.
     public func handleInteraction(frame: [UInt8]) async -> JSONValue? {
-        await expireApprovals(now: now())
-        let payload: BlockActionsPayload
-        do {
-            payload = try JSONDecoder().decode(BlockActionsPayload.Envelope.self, from: Data(frame)).payload
-        } catch {
-            logger.warning("interactive envelope without a readable payload; ignored")
-            return nil
-        }
-        guard payload.type == "block_actions", !payload.userID.isEmpty else { return nil }
-        if payload.channelID.hasPrefix("D") { learnDirectChannel(user: payload.userID, channel: payload.channelID) }
-        await handleButton(payload)
-        return nil
+        await buttons.handle(frame: frame)
     }
 
     // MARK: - Other public API
@@ -217,35 +197,14 @@ public actor ConversationService: ConversationHandling {
     /// budgets count from the next message on. Requests already pending keep their expiry; cached user-group and
     /// channel members are dropped, so a changed group or channel is read again. The workspace URL from `auth.test` is kept when the
     /// new settings have none.
-    public func apply(_ newSettings: ConversationSettings) {
+    public func apply(_ newSettings: ConversationSettings) async {
         var newSettings = newSettings
         if newSettings.workspaceURL == nil { newSettings.workspaceURL = settings.workspaceURL }
         settings = newSettings
-        userGroupCache = [:]
-        channelFactsCache = [:]
+        await policy.apply(newSettings)
+        await approvals.apply(newSettings)
+        await actions.apply(newSettings)
     }
-
-    /// Remembers probe results of an incident's latest investigation, so questions ("what do the checks say?")
-    /// and message updates can show them. Results replace earlier ones of the same probe name.
-    public func noteProbeResults(_ results: [ProbeResult], incidentID: Int64) {
-        var merged = probeResults[incidentID] ?? []
-        for result in results {
-            if let index = merged.firstIndex(where: { $0.name == result.name }) {
-                merged[index] = result
-            } else {
-                merged.append(result)
-            }
-        }
-        probeResults[incidentID] = merged
-    }
-
-    /// Pending approval requests, oldest first.
-    public var pendingApprovals: [ApprovalRequest] {
-        approvals.values.filter(\.state.isPending).sorted { Self.requestOrder($0.id, $1.id) }
-    }
-
-    /// The approval request with this id, if Vigil still holds it (pending, or closed within the last day).
-    public func approval(id: String) -> ApprovalRequest? { approvals[id] }
 
     // MARK: - Helpers
 
@@ -270,53 +229,13 @@ public actor ConversationService: ConversationHandling {
         return String(rest).trimmed()
     }
 
-    /// Records a user's DM channel and points their approval DMs at it.
-    func learnDirectChannel(user: String, channel: String) {
-        guard directChannels[user] != channel else { return }
-        directChannels[user] = channel
-        for (id, request) in approvals {
-            var changed = request
-            for index in changed.messages.indices where changed.messages[index].recipient == user {
-                changed.messages[index].channel = channel
-            }
-            if changed != request { approvals[id] = changed }
-        }
-    }
-
-    /// Orders numeric request ids numerically.
-    static func requestOrder(_ lhs: String, _ rhs: String) -> Bool {
-        switch (Int64(lhs), Int64(rhs)) {
-        case (let left?, let right?): left < right
-        default: lhs < rhs
-        }
-    }
-
-    /// Rendering options for investigation updates.
-    func messageOptions() -> InvestigationMessage.Options {
-        InvestigationMessage.Options(now: now(), workspaceURL: settings.workspaceURL)
-    }
-
     /// The alert of an incident: the stored root post, else one rebuilt from the incident's fields.
     func alert(of incident: Incident) async throws -> Alert {
-        if let stored = try await store.alert(workspace: workspace, channel: incident.channel, ts: incident.rootTS) {
-            return stored.alert
-        }
-        return Alert(
-            source: incident.source,
-            status: .firing,
-            severity: incident.severity,
-            name: incident.name,
-            summary: incident.summary,
-            labels: incident.labels,
-            host: incident.host,
-            service: incident.service,
-            identity: incident.identity
-        )
+        try await incidents.alert(of: incident)
     }
 
     /// The incident with `id` in this workspace.
     func incident(id: Int64) async throws -> Incident? {
-        guard let incident = try await store.incident(id: id), incident.workspace == workspace else { return nil }
-        return incident
+        try await incidents.incident(id: id)
     }
 }

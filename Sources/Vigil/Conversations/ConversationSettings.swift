@@ -5,7 +5,7 @@
 /// acknowledge, resolve, silence and re-run, nobody may change the watched channels, and nobody may approve probes.
 public struct ConversationSettings: Sendable, Hashable {
     /// Who may use each action. Entries are everyone (`"*"`), user ids (`U…`/`W…`) and user-group ids (`S…`,
-    /// resolved through the ``UserGroupResolver`` given to ``ConversationService``); see ``Audience``.
+    /// resolved through the ``UserGroupResolver`` given to ``ApprovalService``); see ``Audience``.
     public typealias Permissions = PermissionsConfiguration
 
     /// The slash command as configured in the Slack app (default `/vigil`); used in help texts.

@@ -248,4 +248,14 @@ enum ConversationText {
 
     /// A duration for people: "2 h", "30 min", "1 d".
     static func duration(_ duration: Duration) -> String { HumanFormat.duration(duration) }
+
+    /// A short, secret-free description of an error for people (Slack API errors name their code).
+    static func shortError(_ error: any Error) -> String {
+        let text = String(describing: error)
+        let firstLine = text.split(separator: "\n").first.map(String.init) ?? text
+        let cleaned = firstLine.split(separator: " ").filter { !$0.hasPrefix("xox") && !$0.hasPrefix("xapp") }.joined(
+            separator: " "
+        )
+        return SlackText.escaped(cleaned, limit: 160)
+    }
 }

@@ -1,6 +1,6 @@
 /// Looks up who belongs to a Slack user group (`S…`), for permissions that list groups.
 ///
-/// The daemon backs it with `usergroups.users.list`; ``ConversationService`` caches the answers for
+/// The daemon backs it with `usergroups.users.list`; ``AccessPolicy`` caches the answers for
 /// ``ConversationSettings/userGroupCacheTTL`` and only asks when a permission lists a group and the user is not
 /// allowed otherwise.
 public protocol UserGroupResolver: Sendable {

@@ -35,7 +35,7 @@ struct ApprovalTests {
     ) async throws -> (ConversationHarness, Incident, ApprovalRequest) {
         let h = try await ConversationHarness.make(settings: settings)
         let incident = try await h.openIncident()
-        let request = try await h.service.requestApproval(incident: incident, probe: Self.probe)
+        let request = try await h.approvals.requestApproval(incident: incident, probe: Self.probe)
         return (h, incident, request)
     }
 
@@ -79,9 +79,9 @@ struct ApprovalTests {
         let audit = try await h.audit()
         #expect(audit.map(\.action) == ["approval.request", "approval.posted"])
         #expect(String(audit[0].id) == request.id)
-        #expect(await h.service.pendingApprovals.map(\.id) == [request.id])
+        #expect(await h.approvals.pendingApprovals.map(\.id) == [request.id])
         // Asking again while it is pending does not ask twice.
-        #expect(try await h.service.requestApproval(incident: incident, probe: Self.probe).id == request.id)
+        #expect(try await h.approvals.requestApproval(incident: incident, probe: Self.probe).id == request.id)
         #expect(h.slack.posts.count == 3)
     }
 
@@ -89,19 +89,19 @@ struct ApprovalTests {
         let h = try await ConversationHarness.make(settings: Self.settings)
         h.slack.failDirectMessageOpens()
         let incident = try await h.openIncident()
-        let request = try await h.service.requestApproval(incident: incident, probe: Self.probe)
+        let request = try await h.approvals.requestApproval(incident: incident, probe: Self.probe)
         #expect(h.slack.posts.map(\.channel) == [F.alertChannel, F.bob, F.carol])
         #expect(request.messages.map(\.channel) == [F.alertChannel, F.bob, F.carol])
         // Once Bob writes from his DM, the request is addressed there.
         await h.service.handleMessage(h.directMessage("hi", user: F.bob, channel: F.bobDM), isMention: false)
-        #expect(await h.service.approval(id: request.id)?.messages.map(\.channel) == [F.alertChannel, F.bobDM, F.carol])
+        #expect(await h.approvals.approval(id: request.id)?.messages.map(\.channel) == [F.alertChannel, F.bobDM, F.carol])
     }
 
     @Test func approvalByButtonRunsTheProbeAndClosesEverywhere() async throws {
         let (h, incident, request) = try await setUp()
         h.clock.advance(seconds: 60)
         try await click(h, "vigil_approve", request, user: F.bob, channel: F.bobDM)
-        let closed = try #require(await h.service.approval(id: request.id))
+        let closed = try #require(await h.approvals.approval(id: request.id))
         #expect(closed.state == .approved(by: F.bob, at: F.t0.addingTimeInterval(60), via: .button))
         // Every message shows the decision, the DMs by their D… ids.
         let updates = h.slack.updates
@@ -123,7 +123,7 @@ struct ApprovalTests {
         let decision = try await h.audit()[2]
         #expect(decision.actor == F.bob)
         #expect(decision.via == .button)
-        #expect(await h.service.pendingApprovals.isEmpty)
+        #expect(await h.approvals.pendingApprovals.isEmpty)
     }
 
     /// The `ts` of `user`'s DM of `request` (replies in its thread are answers to it).
@@ -138,7 +138,7 @@ struct ApprovalTests {
                 "yes, go ahead", user: F.carol, channel: "D0CAROL", threadTS: try dmThread(request, F.carol)),
             isMention: false
         )
-        let closed = try #require(await h.service.approval(id: request.id))
+        let closed = try #require(await h.approvals.approval(id: request.id))
         #expect(closed.state == .approved(by: F.carol, at: F.t0, via: .text))
         #expect(
             h.slack.updates.contains {
@@ -161,7 +161,7 @@ struct ApprovalTests {
             h.directMessage("no, don't", user: F.bob, channel: F.bobDM, threadTS: try dmThread(request, F.bob)),
             isMention: false
         )
-        #expect(await h.service.approval(id: request.id)?.state == .denied(by: F.bob, at: F.t0, via: .text))
+        #expect(await h.approvals.approval(id: request.id)?.state == .denied(by: F.bob, at: F.t0, via: .text))
         #expect(h.slack.updates.count == 3)
         #expect(
             h.slack.updates.allSatisfy { $0.text.contains("Denied by <@\(F.bob)>") && $0.text.contains("did not run") }
@@ -174,7 +174,7 @@ struct ApprovalTests {
     @Test func denialByButton() async throws {
         let (h, _, request) = try await setUp()
         try await click(h, "vigil_deny", request, user: F.bob, channel: F.alertChannel)
-        #expect(await h.service.approval(id: request.id)?.state == .denied(by: F.bob, at: F.t0, via: .button))
+        #expect(await h.approvals.approval(id: request.id)?.state == .denied(by: F.bob, at: F.t0, via: .button))
         #expect(!h.slack.posts.contains { $0.text.contains("Ran `restart-web`") })
     }
 
@@ -184,7 +184,7 @@ struct ApprovalTests {
             h.directMessage("hmm, maybe later", user: F.bob, channel: F.bobDM, threadTS: try dmThread(request, F.bob)),
             isMention: false
         )
-        #expect(await h.service.approval(id: request.id)?.state == .pending)
+        #expect(await h.approvals.approval(id: request.id)?.state == .pending)
         let question = try #require(h.slack.posts.last)
         #expect(question.channel == F.bobDM)
         #expect(question.text.contains("I couldn't tell whether that's a yes or a no, so I did nothing"))
@@ -194,7 +194,7 @@ struct ApprovalTests {
 
     @Test func severalPendingRequestsAreDecidedOnlyInTheirThreadOrById() async throws {
         let (h, incident, first) = try await setUp()
-        let second = try await h.service.requestApproval(
+        let second = try await h.approvals.requestApproval(
             incident: incident,
             probe: .command(name: "flush-cache", executable: "/bin/echo", timeout: .seconds(5), requiresApproval: true)
         )
@@ -202,35 +202,35 @@ struct ApprovalTests {
         #expect(h.slack.posts.last?.text.contains("I did nothing") == true)
         #expect(h.slack.posts.last?.text.contains("approve \(first.id)") == true)
         #expect(h.slack.posts.last?.text.contains("approve \(second.id)") == true)
-        #expect(await h.service.pendingApprovals.count == 2)
+        #expect(await h.approvals.pendingApprovals.count == 2)
         // A reply in the thread of one request's DM is about that request.
         let dm = try #require(second.messages.first { $0.recipient == F.bob })
         await h.service.handleMessage(
             h.directMessage("lgtm", user: F.bob, channel: F.bobDM, ts: "1700000700.000100", threadTS: dm.ts),
             isMention: false
         )
-        #expect(await h.service.approval(id: second.id)?.state.isPending == false)
-        #expect(await h.service.approval(id: first.id)?.state.isPending == true)
+        #expect(await h.approvals.approval(id: second.id)?.state.isPending == false)
+        #expect(await h.approvals.approval(id: first.id)?.state.isPending == true)
         // `approve <id>` names one explicitly.
         await h.service.handleMessage(
             h.directMessage("deny \(first.id)", user: F.bob, channel: F.bobDM, ts: "1700000701.000100"),
             isMention: false
         )
-        #expect(await h.service.approval(id: first.id)?.state == .denied(by: F.bob, at: F.t0, via: .text))
+        #expect(await h.approvals.approval(id: first.id)?.state == .denied(by: F.bob, at: F.t0, via: .text))
     }
 
     @Test func approveMentionInTheAlertThread() async throws {
         let (h, incident, request) = try await setUp()
         await h.service.handleMessage(h.mention("approve", thread: incident.rootTS, user: F.bob), isMention: true)
-        #expect(await h.service.approval(id: request.id)?.state == .approved(by: F.bob, at: F.t0, via: .text))
+        #expect(await h.approvals.approval(id: request.id)?.state == .approved(by: F.bob, at: F.t0, via: .text))
     }
 
     @Test func expiredRequestIsClosedAndLaterClicksAreAnswered() async throws {
         let (h, _, request) = try await setUp()
         h.clock.advance(seconds: 29 * 60)
-        #expect(await h.service.expireApprovals(now: h.clock.now()).isEmpty)
+        #expect(await h.approvals.expireApprovals(now: h.clock.now()).isEmpty)
         h.clock.advance(seconds: 60)
-        let expired = await h.service.expireApprovals(now: h.clock.now())
+        let expired = await h.approvals.expireApprovals(now: h.clock.now())
         #expect(expired.map(\.id) == [request.id])
         #expect(h.slack.updates.count == 3)
         #expect(h.slack.updates.allSatisfy { $0.text.contains("Expired") && $0.text.contains("did not run") })
@@ -248,14 +248,14 @@ struct ApprovalTests {
         let (h, _, request) = try await setUp()
         h.clock.advance(seconds: 31 * 60)
         await h.service.handleMessage(h.directMessage("yes", user: F.bob, channel: F.bobDM), isMention: false)
-        #expect(await h.service.approval(id: request.id)?.state == .expired(at: F.t0.addingTimeInterval(31 * 60)))
+        #expect(await h.approvals.approval(id: request.id)?.state == .expired(at: F.t0.addingTimeInterval(31 * 60)))
         #expect(!h.slack.posts.contains { $0.text.contains("Ran `restart-web`") })
     }
 
     @Test func onlyApproversCount() async throws {
         let (h, _, request) = try await setUp()
         try await click(h, "vigil_approve", request, user: F.alice, channel: F.alertChannel)
-        #expect(await h.service.approval(id: request.id)?.state == .pending)
+        #expect(await h.approvals.approval(id: request.id)?.state == .pending)
         let refusal = try #require(h.slack.ephemerals.last)
         #expect(refusal.user == F.alice)
         #expect(refusal.text.contains("You're not allowed to approve probes"))
@@ -264,7 +264,7 @@ struct ApprovalTests {
         #expect(audit.actor == F.alice)
         // A non-approver's "yes" in a DM is not taken as an answer.
         await h.service.handleMessage(h.directMessage("yes"), isMention: false)
-        #expect(await h.service.approval(id: request.id)?.state == .pending)
+        #expect(await h.approvals.approval(id: request.id)?.state == .pending)
         #expect(h.slack.posts.last?.text.contains("I'm not sure what you mean") == true)
     }
 
@@ -272,7 +272,7 @@ struct ApprovalTests {
         let (h, _, request) = try await setUp()
         try await click(h, "vigil_deny", request, user: F.carol, channel: "D0CAROL")
         try await click(h, "vigil_approve", request, user: F.bob, channel: F.bobDM)
-        #expect(await h.service.approval(id: request.id)?.state == .denied(by: F.carol, at: F.t0, via: .button))
+        #expect(await h.approvals.approval(id: request.id)?.state == .denied(by: F.carol, at: F.t0, via: .button))
         let answer = try #require(h.slack.ephemerals.last)
         #expect(answer.user == F.bob)
         #expect(answer.text.contains("Denied by <@\(F.carol)>"))
@@ -286,7 +286,7 @@ struct ApprovalTests {
     @Test func nobodyMayApproveByDefault() async throws {
         let h = try await ConversationHarness.make()
         let incident = try await h.openIncident()
-        let request = try await h.service.requestApproval(incident: incident, probe: Self.probe)
+        let request = try await h.approvals.requestApproval(incident: incident, probe: Self.probe)
         #expect(h.slack.posts.count == 1)  // no approvers to DM
         #expect(h.slack.posts[0].blocks?.allText.contains("nobody may approve probes here") == true)
         try await click(h, "vigil_approve", request, user: F.alice, channel: F.alertChannel)
@@ -301,19 +301,19 @@ struct ApprovalTests {
                 let store = try await SQLiteVigilStore(directory: directory, logger: F.logger)
                 let h = try await ConversationHarness.make(settings: Self.settings, store: store)
                 let incident = try await h.openIncident()
-                let request = try await h.service.requestApproval(incident: incident, probe: Self.probe)
+                let request = try await h.approvals.requestApproval(incident: incident, probe: Self.probe)
                 requestID = request.id
                 messages = request.messages
             }
             let store = try await SQLiteVigilStore(directory: directory, logger: F.logger)
             let h = try await ConversationHarness.make(settings: Self.settings, store: store)
-            #expect(try await h.service.expireApprovalsLeftOpenByRestart() == 1)
+            #expect(try await h.approvals.expireApprovalsLeftOpenByRestart() == 1)
             #expect(
                 Set(h.slack.updates.map { "\($0.channel)/\($0.ts)" }) == Set(messages.map { "\($0.channel)/\($0.ts)" })
             )
             #expect(h.slack.updates.allSatisfy { $0.text.contains("Vigil restarted before anyone decided") })
             #expect(try await h.audit().last?.action == "approval.expire")
-            #expect(try await h.service.expireApprovalsLeftOpenByRestart() == 0)
+            #expect(try await h.approvals.expireApprovalsLeftOpenByRestart() == 0)
             // The old button now says so.
             _ = await h.service.handleInteraction(
                 frame: try h.buttonFrame(
@@ -333,20 +333,20 @@ struct ApprovalTests {
             ApprovalRequest.Message(channel: "C1", ts: "1.2", recipient: nil),
             ApprovalRequest.Message(channel: "D2", ts: "3.4", recipient: "U2"),
         ]
-        #expect(ConversationService.encode(messages) == "C1/1.2 U2@D2/3.4")
-        #expect(ConversationService.decodeMessages(ConversationService.encode(messages)) == messages)
+        #expect(ApprovalService.encode(messages) == "C1/1.2 U2@D2/3.4")
+        #expect(ApprovalService.decodeMessages(ApprovalService.encode(messages)) == messages)
     }
 
     @Test func replyInTheThreadOfAClosedRequestIsNotAppliedToAnother() async throws {
         let h = try await ConversationHarness.make(settings: Self.settings)
         let incident = try await h.openIncident()
-        let first = try await h.service.requestApproval(incident: incident, probe: Self.probe)
+        let first = try await h.approvals.requestApproval(incident: incident, probe: Self.probe)
         await h.service.handleMessage(
             h.directMessage("deny", user: F.bob, channel: F.bobDM, ts: "1700000601.000100", threadTS: try dmThread(first, F.bob)),
             isMention: false
         )
-        #expect(await h.service.approval(id: first.id)?.state.isPending == false)
-        let second = try await h.service.requestApproval(
+        #expect(await h.approvals.approval(id: first.id)?.state.isPending == false)
+        let second = try await h.approvals.requestApproval(
             incident: incident,
             probe: .command(name: "flush-cache", executable: "/bin/echo", timeout: .seconds(5), requiresApproval: true)
         )
@@ -355,7 +355,7 @@ struct ApprovalTests {
             h.directMessage("yes", user: F.bob, channel: F.bobDM, ts: "1700000602.000100", threadTS: firstDM.ts),
             isMention: false
         )
-        #expect(await h.service.approval(id: second.id)?.state == .pending)
+        #expect(await h.approvals.approval(id: second.id)?.state == .pending)
         #expect(h.slack.posts.last?.text.contains("Denied by <@\(F.bob)>") == true)
         // "approve" typed in the thread of the second request's DM decides that one.
         let secondDM = try #require(second.messages.first { $0.recipient == F.bob })
@@ -363,6 +363,6 @@ struct ApprovalTests {
             h.directMessage("approve", user: F.bob, channel: F.bobDM, ts: "1700000603.000100", threadTS: secondDM.ts),
             isMention: false
         )
-        #expect(await h.service.approval(id: second.id)?.state == .approved(by: F.bob, at: F.t0, via: .text))
+        #expect(await h.approvals.approval(id: second.id)?.state == .approved(by: F.bob, at: F.t0, via: .text))
     }
 }

@@ -167,11 +167,11 @@ struct ButtonTests {
             BlockKit.header("y"), BlockKit.actions([], blockID: InvestigationMessage.actionsBlockID),
             BlockKit.context(["footer"]),
         ]
-        let merged = ConversationService.carryingOverChecks(from: previous, into: fresh)
+        let merged = IncidentActions.carryingOverChecks(from: previous, into: fresh)
         #expect(merged.count == 5)
         #expect(merged[1] == previous[1])
         #expect(merged[2] == previous[2])
-        #expect(ConversationService.carryingOverChecks(from: previous, into: merged) == merged)
-        #expect(ConversationService.carryingOverChecks(from: [], into: fresh) == fresh)
+        #expect(IncidentActions.carryingOverChecks(from: previous, into: merged) == merged)
+        #expect(IncidentActions.carryingOverChecks(from: [], into: fresh) == fresh)
     }
 }

@@ -201,12 +201,12 @@ struct ChannelScopeTests {
     @Test func bareOkOutsideTheRequestThreadApprovesNothingAndSaysHow() async throws {
         let h = try await ConversationHarness.make(settings: Self.approvals)
         let incident = try await h.openIncident()
-        let request = try await h.service.requestApproval(incident: incident, probe: Self.probe)
+        let request = try await h.approvals.requestApproval(incident: incident, probe: Self.probe)
         for (index, text) in ["ok", "k", "👍", "approve"].enumerated() {
             await h.service.handleMessage(
                 h.directMessage(text, user: F.bob, channel: F.bobDM, ts: "1700000600.00010\(index)"),
                 isMention: false)
-            #expect(await h.service.approval(id: request.id)?.state == .pending, "`\(text)` decides nothing")
+            #expect(await h.approvals.approval(id: request.id)?.state == .pending, "`\(text)` decides nothing")
             let answer = try #require(h.slack.posts.last)
             #expect(answer.text.contains("I did nothing"))
             #expect(answer.text.contains("approve \(request.id)"))
@@ -216,19 +216,19 @@ struct ChannelScopeTests {
         await h.service.handleMessage(
             h.directMessage("ok", user: F.bob, channel: F.bobDM, ts: "1700000700.000100", threadTS: dm.ts),
             isMention: false)
-        #expect(await h.service.approval(id: request.id)?.state == .approved(by: F.bob, at: F.t0, via: .text))
+        #expect(await h.approvals.approval(id: request.id)?.state == .approved(by: F.bob, at: F.t0, via: .text))
     }
 
     @Test func approversAreCheckedAgainstPermissionsApproveIncludingGroups() async throws {
         // Carol gets the DMs but is not in permissions.approve: she may not decide.
         let h = try await ConversationHarness.make(settings: Self.approvals)
         let incident = try await h.openIncident()
-        let request = try await h.service.requestApproval(incident: incident, probe: Self.probe)
+        let request = try await h.approvals.requestApproval(incident: incident, probe: Self.probe)
         let carolsDM = try #require(request.messages.first { $0.recipient == F.carol })
         _ = await h.service.handleInteraction(
             frame: try h.buttonFrame("vigil_approve", value: request.id, user: F.carol, channel: "D0CAROL",
                                      messageTS: carolsDM.ts))
-        #expect(await h.service.approval(id: request.id)?.state == .pending)
+        #expect(await h.approvals.approval(id: request.id)?.state == .pending)
         #expect(h.slack.ephemerals.last?.text.contains("You're not allowed to approve probes") == true)
 
         // permissions.approve naming a group: its members decide, an approver outside it does not.
@@ -237,21 +237,21 @@ struct ChannelScopeTests {
         let g = try await ConversationHarness.make(
             settings: groups, userGroups: ClosureUserGroupResolver { _ in [F.carol] })
         let gIncident = try await g.openIncident()
-        let gRequest = try await g.service.requestApproval(incident: gIncident, probe: Self.probe)
+        let gRequest = try await g.approvals.requestApproval(incident: gIncident, probe: Self.probe)
         _ = await g.service.handleInteraction(
             frame: try g.buttonFrame("vigil_approve", value: gRequest.id, user: F.bob, channel: F.bobDM,
                                      messageTS: "1700009999.000002"))
-        #expect(await g.service.approval(id: gRequest.id)?.state == .pending)
+        #expect(await g.approvals.approval(id: gRequest.id)?.state == .pending)
         _ = await g.service.handleInteraction(
             frame: try g.buttonFrame("vigil_approve", value: gRequest.id, user: F.carol, channel: "D0CAROL",
                                      messageTS: "1700009999.000003"))
-        #expect(await g.service.approval(id: gRequest.id)?.state.isPending == false)
+        #expect(await g.approvals.approval(id: gRequest.id)?.state.isPending == false)
     }
 
     @Test func auditShowsRecentApprovalsAndActionsToThoseAllowed() async throws {
         let h = try await ConversationHarness.make(settings: Self.approvals)
         let incident = try await h.openIncident()
-        let request = try await h.service.requestApproval(incident: incident, probe: Self.probe)
+        let request = try await h.approvals.requestApproval(incident: incident, probe: Self.probe)
         _ = try await slash(h, "silence HighCPU* 2h")
         _ = await h.service.handleInteraction(
             frame: try h.buttonFrame("vigil_deny", value: request.id, user: F.bob, channel: F.alertChannel,

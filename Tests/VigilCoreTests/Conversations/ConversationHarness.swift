@@ -17,6 +17,7 @@ struct ConversationHarness {
     let slack: RecordingSlack
     let clock: TestClock
     let monitor: AlertChannelMonitor
+    let approvals: ApprovalService
     let service: ConversationService
 
     static func make(
@@ -48,19 +49,30 @@ struct ConversationHarness {
             logger: ConversationFixtures.logger,
             now: clock.now
         )
+        let approvals = ApprovalService(
+            workspace: ConversationFixtures.workspace,
+            store: store,
+            slack: slack,
+            settings: settings,
+            userGroups: userGroups,
+            probeResults: monitor.probeResults,
+            logger: ConversationFixtures.logger,
+            now: clock.now
+        )
         let service = ConversationService(
             workspace: ConversationFixtures.workspace,
             store: store,
             slack: slack,
             alertMonitor: monitor,
+            approvals: approvals,
             own: own,
             settings: settings,
-            userGroups: userGroups,
             status: status,
             logger: ConversationFixtures.logger,
             now: clock.now
         )
-        return ConversationHarness(store: store, slack: slack, clock: clock, monitor: monitor, service: service)
+        return ConversationHarness(
+            store: store, slack: slack, clock: clock, monitor: monitor, approvals: approvals, service: service)
     }
 
     /// Records a firing alert posted at `rootTS` (opening an incident) with an investigation reply on record.

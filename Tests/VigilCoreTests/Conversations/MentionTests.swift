@@ -172,9 +172,9 @@ struct MentionTests {
         )
         let h = try await ConversationHarness.make(runbooks: [rule])
         let incident = try await h.openIncident()
-        await h.service.noteProbeResults(
+        await h.monitor.probeResults.replace(
             [ProbeResult(name: "load", outcome: .succeeded(.exitCode(0)), duration: .milliseconds(40), output: "0.42")],
-            incidentID: incident.id
+            of: incident.id
         )
         await h.service.handleMessage(h.mention("how do I fix this?", thread: incident.rootTS), isMention: true)
         let post = try #require(h.slack.posts.first)

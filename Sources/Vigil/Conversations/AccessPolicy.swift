@@ -4,40 +4,150 @@ import AlertInvestigation
 import VigilBase
 import VigilStorage
 
-extension ConversationService {
-    /// What Vigil knows about one channel for channel-scoped permissions: whether it is private and, once needed,
-    /// who is in it. Cached for ``ConversationSettings/channelAccessCacheTTL``.
-    struct ChannelFacts: Sendable {
-        /// `conversations.info`'s `is_private`.
-        var isPrivate: Bool
-        /// `conversations.members`, read only when a private channel (or an external person) needs it.
-        var members: Set<String>?
-        /// When ``isPrivate`` was read; both values expire together.
-        var fetchedAt: Date
+/// Who may do what in one workspace, and which incidents' channels a person can see: the permission lists (with
+/// user groups resolved through `usergroups.users.list` and cached), people of other teams
+/// (`permissions.other_teams`), and channel scope (asked from that channel, named in the action's list, a public
+/// channel for the workspace's own people, or membership from `conversations.info`/`conversations.members`, cached).
+/// Shared by the conversation handlers and the approvals; it only reads settings, Slack and its caches, and calls
+/// nobody back.
+actor AccessPolicy {
+    /// The team id.
+    let workspace: String
+    /// For channels' privacy and members.
+    let slack: any SlackMessaging
+    /// Permissions and cache lifetimes (replaced by ``apply(_:)`` on a configuration reload).
+    var settings: ConversationSettings
+    /// Resolves user groups named in permissions.
+    let userGroups: (any UserGroupResolver)?
+    /// Refusals and failed look-ups.
+    let logger: Logger
+    /// The wall clock.
+    let now: @Sendable () -> Date
+    /// User-group members and when they were fetched.
+    var userGroupCache: [String: (members: Set<String>, fetchedAt: Date)] = [:]
+    /// Channels' privacy and members for channel-scoped permissions (bounded, expiring).
+    var channelFactsCache: [String: ChannelFacts] = [:]
+
+    /// - Parameters:
+    ///   - workspace: The team id (people of other teams are told apart by it).
+    ///   - slack: For channels' privacy and members.
+    ///   - settings: Permissions and cache lifetimes.
+    ///   - userGroups: Resolves user groups named in permissions; `nil` treats every group as empty (logged).
+    ///   - logger: Refusals and failed look-ups.
+    ///   - now: The wall clock.
+    init(
+        workspace: String,
+        slack: any SlackMessaging,
+        settings: ConversationSettings,
+        userGroups: (any UserGroupResolver)?,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date
+    ) {
+        self.workspace = workspace
+        self.slack = slack
+        self.settings = settings
+        self.userGroups = userGroups
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Applies new settings (a configuration reload); cached user-group and channel members are dropped, so a changed
+    /// group or channel is read again.
+    func apply(_ newSettings: ConversationSettings) {
+        settings = newSettings
+        userGroupCache = [:]
+        channelFactsCache = [:]
+    }
+
+    /// Decides whether `user` may do `action`: everyone, a listed user, or a member of a listed user group. For
+    /// approvals this is `permissions.approve` alone: `approvers` only says who is sent the requests, so buttons,
+    /// commands and text replies are all checked against the same list, groups included.
+    func permission(_ action: ConversationSettings.Permissions.Action, user: String) async -> PermissionDecision {
+        await permits(settings.permissions[action], user: user)
+    }
+
+    /// Decides whether `audience` includes `user`, looking up its user groups only when needed.
+    func permits(_ audience: Audience, user: String) async -> PermissionDecision {
+        if audience.everyone || audience.userIDs.contains(user) { return .allowed }
+        guard !audience.userGroupIDs.isEmpty else { return .notAllowed }
+        switch await groups(of: user, among: audience.userGroupIDs) {
+        case .success(let groups): return audience.permits(userID: user, userGroupIDs: groups) ? .allowed : .notAllowed
+        case .failure: return .unknown
+        }
+    }
+
+    /// Said when a user-group lookup failed, so a permission could not be decided.
+    static let groupLookupFailedRefusal = ConversationReply.refusal(
+        "I couldn't check your user groups just now (Slack didn't answer), so I did nothing. Try again in a minute."
+    )
+
+    /// Checks that `user` may do `action`.
+    ///
+    /// - Returns: `nil` when allowed, else the refusal to show them.
+    func refusal(_ action: ConversationSettings.Permissions.Action, user: String) async -> ConversationReply? {
+        switch await permission(action, user: user) {
+        case .allowed:
+            return nil
+        case .unknown:
+            return Self.groupLookupFailedRefusal
+        case .notAllowed:
+            logger.info("refused", metadata: ["slack.user": "\(user)", "vigil.action": "\(action.rawValue)"])
+            let who = settings.permissions[action].isNobody ? "Nobody is" : "You're not"
+            return .refusal(
+                "\(who) allowed to \(action.description) here. An admin can add you (or one of your user groups) to "
+                    + "`permissions.\(action.rawValue)` in Vigil's configuration."
+            )
+        }
+    }
+
+    /// Checks that `source` may do `action` on `incident`: the permission, then the incident's channel.
+    ///
+    /// - Returns: `nil` when allowed, else the refusal to show them.
+    func refusal(
+        _ action: ConversationSettings.Permissions.Action,
+        on incident: Incident,
+        source: ActionSource
+    ) async -> ConversationReply? {
+        if let refusal = await refusal(action, user: source.user) { return refusal }
+        return await scopeRefusal(incident, for: action, source: source)
+    }
+
+    private struct GroupLookupFailed: Error {}
+
+    /// The groups among `candidates` that `user` belongs to; memberships are cached for
+    /// ``ConversationSettings/userGroupCacheTTL``.
+    private func groups(of user: String, among candidates: [String]) async -> Result<Set<String>, any Error> {
+        guard let userGroups else {
+            logger.warning(
+                "permissions name user groups but no user-group resolver is configured; groups count as empty"
+            )
+            return .success([])
+        }
+        var memberOf: Set<String> = []
+        for group in candidates {
+            let members: Set<String>
+            if let cached = userGroupCache[group],
+                HumanFormat.between(cached.fetchedAt, now()) < settings.userGroupCacheTTL
+            {
+                members = cached.members
+            } else {
+                do {
+                    members = try await userGroups.members(ofUserGroup: group)
+                    userGroupCache[group] = (members, now())
+                } catch {
+                    logger.warning("user-group lookup failed: \(error)", metadata: ["slack.usergroup": "\(group)"])
+                    return .failure(GroupLookupFailed())
+                }
+            }
+            if members.contains(user) { memberOf.insert(group) }
+        }
+        return .success(memberOf)
     }
 
     /// The most channels whose facts are cached; the oldest entry goes first.
     static let channelFactsCacheLimit = 256
 
-    /// Whether someone can see a channel.
-    enum ChannelAccess: Sendable, Hashable {
-        /// They can: they are in it, it is public (and they are of the workspace's team), or the configuration names
-        /// them for the action.
-        case visible
-        /// They cannot.
-        case hidden
-        /// Slack did not answer, so Vigil cannot tell (treated as hidden, with a "try again" answer).
-        case unknown
-    }
 
-    /// Who an answer is for: one person (a DM, the slash command, an ephemeral refusal), or everyone who can read a
-    /// channel (a reply in an alert thread).
-    enum Viewer: Sendable {
-        /// One person asking.
-        case person(ActionSource)
-        /// Everyone in this channel; a public channel's incidents and this channel's own are fine to show them.
-        case channelReaders(String)
-    }
 
     // MARK: - Other teams
 
@@ -209,4 +319,45 @@ extension ConversationService {
             channelFactsCache[oldest] = nil
         }
     }
+}
+
+/// Whether a user may do an action.
+enum PermissionDecision: Sendable, Hashable {
+    /// The user may.
+    case allowed
+    /// The user may not.
+    case notAllowed
+    /// A user-group lookup failed, so Vigil cannot tell.
+    case unknown
+}
+
+/// What Vigil knows about one channel for channel-scoped permissions: whether it is private and, once needed,
+/// who is in it. Cached for ``ConversationSettings/channelAccessCacheTTL``.
+struct ChannelFacts: Sendable {
+    /// `conversations.info`'s `is_private`.
+    var isPrivate: Bool
+    /// `conversations.members`, read only when a private channel (or an external person) needs it.
+    var members: Set<String>?
+    /// When ``isPrivate`` was read; both values expire together.
+    var fetchedAt: Date
+}
+
+/// Whether someone can see a channel.
+enum ChannelAccess: Sendable, Hashable {
+    /// They can: they are in it, it is public (and they are of the workspace's team), or the configuration names
+    /// them for the action.
+    case visible
+    /// They cannot.
+    case hidden
+    /// Slack did not answer, so Vigil cannot tell (treated as hidden, with a "try again" answer).
+    case unknown
+}
+
+/// Who an answer is for: one person (a DM, the slash command, an ephemeral refusal), or everyone who can read a
+/// channel (a reply in an alert thread).
+enum Viewer: Sendable {
+    /// One person asking.
+    case person(ActionSource)
+    /// Everyone in this channel; a public channel's incidents and this channel's own are fine to show them.
+    case channelReaders(String)
 }

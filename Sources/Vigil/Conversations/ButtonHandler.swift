@@ -4,18 +4,44 @@ import Logging
 import AlertInvestigation
 import VigilBase
 
-extension ConversationService {
-    /// The `action_id`s of the approval buttons; each button's `value` is the request id.
-    enum ApprovalActionID {
-        /// Approve the request.
-        static let approve = "vigil_approve"
-        /// Deny the request.
-        static let deny = "vigil_deny"
+/// Clicks on Vigil's buttons (`block_actions`): Acknowledge, Resolve, Silence 1h and Re-run on an investigation go to
+/// the shared ``IncidentActions``; Approve and Deny go to the ``ApprovalService``. Refusals and "nothing changed"
+/// answers are shown to the clicker only; changes show in the updated message. Stateless; it calls down only.
+struct ButtonHandler: Sendable {
+    /// For answers to the clicker.
+    let slack: any SlackMessaging
+    /// People of other teams.
+    let policy: AccessPolicy
+    /// Acknowledge, resolve, silence, re-run.
+    let actions: IncidentActions
+    /// Approve, deny.
+    let approvals: ApprovalService
+    /// Decisions and failures.
+    let logger: Logger
+    /// The wall clock.
+    let now: @Sendable () -> Date
+
+    /// Handles an `interactive` envelope frame (`block_actions` from Vigil's buttons); answers go through
+    /// `chat.update` and `chat.postEphemeral`, so the ack carries nothing.
+    func handle(frame: [UInt8]) async -> JSONValue? {
+        await approvals.expireApprovals(now: now())
+        let payload: BlockActionsPayload
+        do {
+            payload = try JSONDecoder().decode(BlockActionsPayload.Envelope.self, from: Data(frame)).payload
+        } catch {
+            logger.warning("interactive envelope without a readable payload; ignored")
+            return nil
+        }
+        guard payload.type == "block_actions", !payload.userID.isEmpty else { return nil }
+        if payload.channelID.hasPrefix("D") {
+            await approvals.learnDirectChannel(user: payload.userID, channel: payload.channelID)
+        }
+        await handleButton(payload)
+        return nil
     }
 
-    /// Handles a click on one of Vigil's buttons. Refusals and "nothing changed" answers are shown to the clicker
-    /// only; changes show in the updated message.
-    func handleButton(_ payload: BlockActionsPayload) async {
+    /// Handles a click on one of Vigil's buttons.
+    private func handleButton(_ payload: BlockActionsPayload) async {
         let user = payload.userID
         let known = [
             InvestigationMessage.ActionID.acknowledge, InvestigationMessage.ActionID.resolve,
@@ -27,7 +53,7 @@ extension ConversationService {
             return
         }
         let clicker = ActionSource(user: user, via: .button, team: payload.userTeam, channel: payload.channelID)
-        if let refusal = await otherTeamRefusal(clicker) {
+        if let refusal = await policy.otherTeamRefusal(clicker) {
             await tellClicker(refusal, payload)
             return
         }
@@ -45,21 +71,21 @@ extension ConversationService {
                 var source = clicker
                 source.messageBlocks = payload.messageBlocks
                 source.messageTS = payload.messageTS
-                if !payload.messageBlocks.isEmpty { investigationBlocks[incidentID] = payload.messageBlocks }
+                if !payload.messageBlocks.isEmpty { await actions.rememberBlocks(payload.messageBlocks, of: incidentID) }
                 let result: ActionResult =
                     switch payload.actionID {
                     case InvestigationMessage.ActionID.acknowledge:
-                        try await acknowledge(incidentID: incidentID, source: source)
+                        try await actions.acknowledge(incidentID: incidentID, source: source)
                     case InvestigationMessage.ActionID.resolve:
-                        try await resolve(incidentID: incidentID, source: source)
+                        try await actions.resolve(incidentID: incidentID, source: source)
                     case InvestigationMessage.ActionID.silenceOneHour:
-                        try await silence(incidentID: incidentID, for: .seconds(3600), source: source)
-                    default: try await rerun(incidentID: incidentID, source: source)
+                        try await actions.silence(incidentID: incidentID, for: .seconds(3600), source: source)
+                    default: try await actions.rerun(incidentID: incidentID, source: source)
                     }
                 if !result.changed { await tellClicker(result.reply, payload) }
             case ApprovalActionID.approve, ApprovalActionID.deny:
                 let intent: ApprovalIntent = payload.actionID == ApprovalActionID.approve ? .approve : .deny
-                let result = try await decide(requestID: payload.value, intent: intent, source: clicker)
+                let result = try await approvals.decide(requestID: payload.value, intent: intent, source: clicker)
                 if !result.changed { await tellClicker(result.reply, payload) }
             default:
                 logger.debug(
@@ -75,7 +101,7 @@ extension ConversationService {
                 ]
             )
             await tellClicker(
-                ConversationReply("Sorry, that failed on my side (\(Self.shortError(error))). Try again."),
+                ConversationReply("Sorry, that failed on my side (\(ConversationText.shortError(error))). Try again."),
                 payload
             )
         }

@@ -4,38 +4,87 @@ import AlertInvestigation
 import VigilBase
 import VigilStorage
 
-extension ConversationService {
-    /// What an action on an incident did.
-    struct ActionResult: Sendable {
-        /// What to tell the person.
-        var reply: ConversationReply
-        /// Whether something changed (a button then needs no extra answer: the message shows it).
-        var changed: Bool
+/// The actions people take on an incident — acknowledge, resolve, silence, unsilence, re-run — whichever way they
+/// arrive (a button, a mention or DM command, `/vigil`): each checks the permission and the incident's channel
+/// (``AccessPolicy``), changes the store, updates the investigation message and is audited. Shared by the
+/// conversation handlers; it calls down only (store, Web API, the alert monitor's re-run and facts), never back.
+actor IncidentActions {
+    /// The team id.
+    let workspace: String
+    /// Incidents, silences and the audit log.
+    let store: any VigilStore
+    /// The workspace's Web API client.
+    let slack: any SlackMessaging
+    /// Re-runs investigations and gathers facts for message updates.
+    let alertMonitor: AlertChannelMonitor
+    /// Permissions and channel scope.
+    let policy: AccessPolicy
+    /// Check results shown in updated messages.
+    let probeResults: ProbeResultCache
+    /// Finds incidents and their alerts.
+    let incidents: IncidentLookup
+    /// Silence limits and the slash command's name (replaced by ``apply(_:)`` on a configuration reload).
+    var settings: ConversationSettings
+    /// Decisions and failures.
+    let logger: Logger
+    /// The wall clock.
+    let now: @Sendable () -> Date
+    /// The last blocks seen of each incident's investigation message (from button payloads and Vigil's own
+    /// updates), so an update can keep its *Checks* section.
+    var investigationBlocks: [Int64: [JSONValue]] = [:]
+
+    /// - Parameters:
+    ///   - workspace: The team id; every audit entry carries it.
+    ///   - store: Incidents, silences and the audit log.
+    ///   - slack: The workspace's Web API client.
+    ///   - alertMonitor: Re-runs investigations and gathers facts; its probe results are shown in updates.
+    ///   - policy: Permissions and channel scope.
+    ///   - settings: Silence limits and the slash command's name.
+    ///   - logger: Decisions and failures.
+    ///   - now: The wall clock.
+    init(
+        workspace: String,
+        store: any VigilStore,
+        slack: any SlackMessaging,
+        alertMonitor: AlertChannelMonitor,
+        policy: AccessPolicy,
+        settings: ConversationSettings,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date
+    ) {
+        self.workspace = workspace
+        self.store = store
+        self.slack = slack
+        self.alertMonitor = alertMonitor
+        self.policy = policy
+        self.probeResults = alertMonitor.probeResults
+        self.incidents = IncidentLookup(workspace: workspace, store: store)
+        self.settings = settings
+        self.logger = logger
+        self.now = now
     }
 
-    /// Where an action came from: how it is audited, and the message a button was on.
-    struct ActionSource: Sendable {
-        /// Who acted.
-        var user: String
-        /// How the action arrived.
-        var via: AuditEntry.Via
-        /// The investigation message's blocks as the click saw them.
-        var messageBlocks: [JSONValue] = []
-        /// The message the button was on (when the incident has no investigation ts on record).
-        var messageTS: String? = nil
-        /// The person's own team, when the event says (differs from the workspace's for Slack Connect guests).
-        var team: String? = nil
-        /// The channel the request came from (a click's, a mention's, the slash command's); asking from an
-        /// incident's own channel shows the person can see it.
-        var channel: String? = nil
+    /// Applies new settings (a configuration reload).
+    func apply(_ newSettings: ConversationSettings) {
+        settings = newSettings
+    }
+
+    /// Remembers the blocks of an incident's investigation message as a click saw them.
+    func rememberBlocks(_ blocks: [JSONValue], of incidentID: Int64) {
+        investigationBlocks[incidentID] = blocks
+    }
+
+    /// Rendering options for investigation updates.
+    private func messageOptions() -> InvestigationMessage.Options {
+        InvestigationMessage.Options(now: now(), workspaceURL: settings.workspaceURL)
     }
 
     // MARK: - Acknowledge, resolve
 
     /// Acknowledges an incident for `source.user` (permission `ack`) and updates its investigation message.
     func acknowledge(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
-        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
-        if let refusal = await refusal(.ack, on: incident, source: source) {
+        guard let incident = try await incidents.incident(id: incidentID) else { return notFound(incidentID) }
+        if let refusal = await policy.refusal(.ack, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
         switch try await store.acknowledge(incidentID: incidentID, by: source.user, at: now()) {
@@ -63,8 +112,8 @@ extension ConversationService {
 
     /// Resolves an incident for `source.user` (permission `resolve`), adds ✅ to the alert and updates the message.
     func resolve(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
-        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
-        if let refusal = await refusal(.resolve, on: incident, source: source) {
+        guard let incident = try await incidents.incident(id: incidentID) else { return notFound(incidentID) }
+        if let refusal = await policy.refusal(.resolve, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
         switch try await store.resolve(incidentID: incidentID, by: source.user, at: now()) {
@@ -123,8 +172,8 @@ extension ConversationService {
 
     /// Silences an incident's alert identity for `duration` (permission `silence`) and updates the message.
     func silence(incidentID: Int64, for duration: Duration, source: ActionSource) async throws -> ActionResult {
-        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
-        if let refusal = await refusal(.silence, on: incident, source: source) {
+        guard let incident = try await incidents.incident(id: incidentID) else { return notFound(incidentID) }
+        if let refusal = await policy.refusal(.silence, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
         if let problem = durationProblem(duration) {
@@ -154,8 +203,8 @@ extension ConversationService {
 
     /// Removes the silences on an incident's alert identity (permission `silence`).
     func unsilence(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
-        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
-        if let refusal = await refusal(.silence, on: incident, source: source) {
+        guard let incident = try await incidents.incident(id: incidentID) else { return notFound(incidentID) }
+        if let refusal = await policy.refusal(.silence, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
         let silences = try await store.activeSilences(workspace: workspace, at: now())
@@ -213,18 +262,15 @@ extension ConversationService {
 
     /// Runs an incident's investigation again through the alert monitor (permission `rerun`).
     func rerun(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
-        guard let incident = try await incident(id: incidentID) else { return notFound(incidentID) }
-        if let refusal = await refusal(.rerun, on: incident, source: source) {
+        guard let incident = try await incidents.incident(id: incidentID) else { return notFound(incidentID) }
+        if let refusal = await policy.refusal(.rerun, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
-        // The monitor replaces the message and reports the new check results (``investigationPosted``) while it
-        // re-runs, so forget the old ones first.
-        let previousResults = probeResults.removeValue(forKey: incidentID)
-        // Approval requests raised by this re-run are the person's: they may not approve them themselves.
-        rerunRequesters[incidentID] = source.user
-        defer { rerunRequesters[incidentID] = nil }
-        guard try await alertMonitor.rerun(incidentID: incidentID, investigationTS: source.messageTS) else {
-            probeResults[incidentID] = previousResults
+        // The monitor replaces the message and its check results. Approval requests raised by this re-run are the
+        // person's: they may not approve them themselves.
+        guard try await alertMonitor.rerun(incidentID: incidentID, investigationTS: source.messageTS,
+                                           requestedBy: source.user)
+        else {
             return ActionResult(
                 reply: ConversationReply(
                     "I can't re-run incident `\(incidentID)`: its alert post is no longer stored (history is pruned after a while)."
@@ -254,7 +300,7 @@ extension ConversationService {
     func refreshInvestigation(of incident: Incident, source: ActionSource) async {
         guard let ts = incident.investigationTS ?? source.messageTS else { return }
         do {
-            let alert = try await alert(of: incident)
+            let alert = try await incidents.alert(of: incident)
             var facts = try await alertMonitor.facts(for: incident, alert: alert, runProbes: false)
             if let silence = try await store.activeSilence(matching: alert, workspace: workspace, at: now()) {
                 facts.silence = InvestigationFacts.Silence(
@@ -264,7 +310,7 @@ extension ConversationService {
                     reason: silence.reason
                 )
             }
-            facts.probeResults = probeResults[incident.id] ?? []
+            facts.probeResults = await probeResults.results(of: incident.id)
             let options = messageOptions()
             let message: InvestigationMessage =
                 switch incident.status {

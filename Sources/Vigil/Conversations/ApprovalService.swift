@@ -6,7 +6,165 @@ import AlertReading
 import VigilBase
 import VigilStorage
 
-extension ConversationService {
+/// Approval-gated probes of one workspace: reads the investigations as the alert monitor posts them
+/// (``run(reading:)``), asks for approval of each probe that waits for a person's yes (a proposal in the alert
+/// thread and a DM to each approver), takes the first decision by someone allowed (a button, `approve 17`, or a reply
+/// in the request DM's thread read by ``ApprovalIntentDetector``), closes the request everywhere, and on approval runs
+/// the probe and posts its output in the thread. Pending requests expire after
+/// ``ConversationSettings/approvalTimeout``.
+///
+/// The conversation handlers hand it decisions; it calls nobody back. Time comes from the injected `now` only.
+public actor ApprovalService {
+    /// The team id.
+    let workspace: String
+    /// The audit log (requests, decisions, expiry) and incidents.
+    let store: any VigilStore
+    /// The workspace's Web API client.
+    let slack: any SlackMessaging
+    /// Who may approve, and which channels they can see.
+    let policy: AccessPolicy
+    /// Approvers, timeout, self-approval (replaced by ``apply(_:)`` on a configuration reload).
+    var settings: ConversationSettings
+    /// Runs approved probes.
+    let probes: ProbeExecutor
+    /// Where an approved run's result is added to the incident's.
+    let probeResults: ProbeResultCache
+    /// Decisions and failures.
+    let logger: Logger
+    /// The wall clock.
+    let now: @Sendable () -> Date
+    /// Reads free-text approval replies.
+    let intentDetector = ApprovalIntentDetector()
+    /// Finds incidents and their alerts.
+    let incidents: IncidentLookup
+
+    /// Approval requests by id: pending ones, and closed ones for a day (to answer late clicks precisely).
+    var approvals: [String: ApprovalRequest] = [:]
+    /// DM channel ids (`D…`) of users, learned from their DMs and clicks; `chat.update` needs them.
+    var directChannels: [String: String] = [:]
+    /// Approval requests whose messages are being posted now: a reply in a DM thread Vigil does not know yet may be
+    /// about one of them (the reply can arrive before `chat.postMessage` has answered with the DM's ts).
+    var approvalPostingsInFlight = 0
+    /// Replies waiting for ``approvalPostingsInFlight`` to reach zero.
+    var approvalPostingWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Creates the approvals of one workspace.
+    ///
+    /// - Parameters:
+    ///   - workspace: The team id; every audit entry carries it.
+    ///   - store: The audit log and incidents.
+    ///   - slack: The workspace's Web API client.
+    ///   - settings: Approvers, permissions, the timeout.
+    ///   - userGroups: Resolves user groups named in permissions; `nil` treats every group as empty (logged).
+    ///   - probeResults: The probe-result cache (the alert monitor's ``AlertChannelMonitor/probeResults``).
+    ///   - probes: Runs approved probes.
+    ///   - logger: For decisions and failures.
+    ///   - now: The wall clock (injected so tests control expiry).
+    public init(
+        workspace: String,
+        store: any VigilStore,
+        slack: any SlackMessaging,
+        settings: ConversationSettings = ConversationSettings(),
+        userGroups: (any UserGroupResolver)? = nil,
+        probeResults: ProbeResultCache,
+        probes: ProbeExecutor = ProbeExecutor(),
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.init(
+            workspace: workspace, store: store, slack: slack, settings: settings,
+            policy: AccessPolicy(workspace: workspace, slack: slack, settings: settings, userGroups: userGroups,
+                                 logger: logger, now: now),
+            probeResults: probeResults, probes: probes, logger: logger, now: now)
+    }
+
+    /// Creates the approvals of one workspace sharing `policy` (and its caches) with the conversation handlers.
+    init(
+        workspace: String,
+        store: any VigilStore,
+        slack: any SlackMessaging,
+        settings: ConversationSettings,
+        policy: AccessPolicy,
+        probeResults: ProbeResultCache,
+        probes: ProbeExecutor,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date
+    ) {
+        self.workspace = workspace
+        self.store = store
+        self.slack = slack
+        self.settings = settings
+        self.policy = policy
+        self.probeResults = probeResults
+        self.probes = probes
+        self.logger = logger
+        self.now = now
+        self.incidents = IncidentLookup(workspace: workspace, store: store)
+    }
+
+    /// Applies new settings (a configuration reload): approvers, the timeout and self-approval count from the next
+    /// request or decision on; requests already pending keep their expiry.
+    public func apply(_ newSettings: ConversationSettings) {
+        var newSettings = newSettings
+        if newSettings.workspaceURL == nil { newSettings.workspaceURL = settings.workspaceURL }
+        settings = newSettings
+    }
+
+    // MARK: - Reading investigations
+
+    /// Asks for approval of every probe that waits for one in each investigation of `investigations` (the alert
+    /// monitor's ``AlertChannelMonitor/postedInvestigations``), in the order they were posted, until the stream
+    /// ends or the task is cancelled. A request still pending for the same incident and probe is not asked again
+    /// (a re-run does not spam the approvers).
+    public func run(reading investigations: AsyncStream<InvestigationPosted>) async {
+        for await posted in investigations {
+            await investigationPosted(posted)
+        }
+    }
+
+    /// Asks for approval of the probes of one posted investigation that wait for it.
+    func investigationPosted(_ posted: InvestigationPosted) async {
+        for probe in posted.awaitingApproval {
+            do {
+                try await requestApproval(incident: posted.incident, probe: probe, requestedBy: posted.requestedBy)
+            } catch {
+                logger.error(
+                    "could not record an approval request; the probe will not run: \(error)",
+                    metadata: ["vigil.incident": "\(posted.incident.id)", "vigil.probe": "\(probe.name)"]
+                )
+            }
+        }
+    }
+
+    /// Pending approval requests, oldest first.
+    public var pendingApprovals: [ApprovalRequest] {
+        approvals.values.filter(\.state.isPending).sorted { Self.requestOrder($0.id, $1.id) }
+    }
+
+    /// The approval request with this id, if Vigil still holds it (pending, or closed within the last day).
+    public func approval(id: String) -> ApprovalRequest? { approvals[id] }
+
+    /// Records a user's DM channel and points their approval DMs at it.
+    func learnDirectChannel(user: String, channel: String) {
+        guard directChannels[user] != channel else { return }
+        directChannels[user] = channel
+        for (id, request) in approvals {
+            var changed = request
+            for index in changed.messages.indices where changed.messages[index].recipient == user {
+                changed.messages[index].channel = channel
+            }
+            if changed != request { approvals[id] = changed }
+        }
+    }
+
+    /// Orders numeric request ids numerically.
+    static func requestOrder(_ lhs: String, _ rhs: String) -> Bool {
+        switch (Int64(lhs), Int64(rhs)) {
+        case (let left?, let right?): left < right
+        default: lhs < rhs
+        }
+    }
+
     /// The `block_id` of the approval buttons.
     static let approvalActionsBlockID = "vigil_approval_actions"
 
@@ -23,10 +181,13 @@ extension ConversationService {
     ///   - incident: The incident whose investigation proposed the probe.
     ///   - probe: The probe (normally one whose ``ProbeSpec/requiresApproval`` is `true` and whose result was
     ///     ``ProbeOutcome/awaitingApproval``).
+    ///   - requestedBy: Who asked for the re-run that proposed it (they may not approve it themselves), if anyone.
     /// - Returns: The request as it stands after posting.
     /// - Throws: Store errors (nothing was posted then); failures to post are logged, not thrown.
     @discardableResult
-    public func requestApproval(incident: Incident, probe: ProbeSpec) async throws -> ApprovalRequest {
+    public func requestApproval(incident: Incident, probe: ProbeSpec, requestedBy: String? = nil) async throws
+        -> ApprovalRequest
+    {
         await expireApprovals(now: now())
         if let existing = approvals.values.first(where: {
             $0.state.isPending && $0.incidentID == incident.id && $0.probe.name == probe.name
@@ -35,7 +196,6 @@ extension ConversationService {
         }
         let requestedAt = now()
         let expiresAt = requestedAt.addingTimeInterval(settings.approvalTimeout.seconds)
-        let requestedBy = rerunRequesters[incident.id]
         let entry = try await store.appendAudit(
             workspace: workspace,
             at: requestedAt,
@@ -222,8 +382,8 @@ extension ConversationService {
         intent: ApprovalIntent,
         source: ActionSource
     ) async -> (ConversationReply, String)? {
-        if let refusal = await refusal(.approve, user: source.user) { return (refusal, "not allowed to approve") }
-        switch await access(to: request.channel, for: .approve, source: source) {
+        if let refusal = await policy.refusal(.approve, user: source.user) { return (refusal, "not allowed to approve") }
+        switch await policy.access(to: request.channel, for: .approve, source: source) {
         case .visible: break
         case .unknown:
             return (
@@ -258,7 +418,7 @@ extension ConversationService {
 
     /// The request whose DM thread `threadTS` is, if any. When no known message has that ts while requests are
     /// being posted, waits for the postings first: the reply may be to a DM whose ts Vigil has not been told yet.
-    private func request(inThread threadTS: String?) async -> ApprovalRequest? {
+    func request(inThread threadTS: String?) async -> ApprovalRequest? {
         guard let threadTS else { return nil }
         func known() -> ApprovalRequest? { approvals.values.first { $0.messages.contains { $0.ts == threadTS } } }
         if let match = known() { return match }
@@ -277,32 +437,46 @@ extension ConversationService {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// Where a typed `approve`/`deny` was written.
+    enum CommandPlace: Sendable {
+        /// A DM with Vigil, in the thread `threadTS` when it was a thread reply.
+        case direct(threadTS: String?)
+        /// The thread of the alert of this incident.
+        case incidentThread(Int64)
+        /// Anywhere else.
+        case elsewhere
+    }
+
     /// `approve [id]` / `deny [id]` typed in a thread or DM. Without an id it is about the request whose thread it
     /// is in (a request's DM thread, or the alert thread it was proposed in); anywhere else it decides nothing and
     /// asks for the id.
     func decideByCommand(
         _ intent: ApprovalIntent,
         requestID: String?,
-        origin: MessageOrigin
+        source: ActionSource,
+        place: CommandPlace
     ) async throws -> ConversationReply {
         if let requestID {
-            return try await decide(requestID: requestID, intent: intent, source: origin.source).reply
+            return try await decide(requestID: requestID, intent: intent, source: source).reply
         }
-        if case .direct(let threadTS) = origin.place {
+        let incidentID: Int64
+        switch place {
+        case .direct(let threadTS):
             if let match = await request(inThread: threadTS) {
-                return try await decide(requestID: match.id, intent: intent, source: origin.source).reply
+                return try await decide(requestID: match.id, intent: intent, source: source).reply
             }
-            return try await howToDecide(intent: intent, source: origin.source)
+            return try await howToDecide(intent: intent, source: source)
                 ?? ConversationReply("There is no probe waiting for approval.")
-        }
-        guard let incident = origin.incident else {
-            return try await howToDecide(intent: intent, source: origin.source)
+        case .elsewhere:
+            return try await howToDecide(intent: intent, source: source)
                 ?? ConversationReply("There is no probe waiting for approval.")
+        case .incidentThread(let id):
+            incidentID = id
         }
-        let candidates = pendingApprovals.filter { $0.incidentID == incident.id }
+        let candidates = pendingApprovals.filter { $0.incidentID == incidentID }
         switch candidates.count {
         case 0: return ConversationReply("There is no probe waiting for approval in this thread.")
-        case 1: return try await decide(requestID: candidates[0].id, intent: intent, source: origin.source).reply
+        case 1: return try await decide(requestID: candidates[0].id, intent: intent, source: source).reply
         default: return ConversationReply(Self.whichRequest(candidates, intent: intent))
         }
     }
@@ -318,7 +492,7 @@ extension ConversationService {
         let intent = intentDetector.detect(text)
         if let match = await request(inThread: threadTS) ?? namedRequest(in: text) {
             // Only people who may decide are read as answering; anyone else gets the usual help.
-            guard await permission(.approve, user: user) == .allowed else { return nil }
+            guard await policy.permission(.approve, user: user) == .allowed else { return nil }
             guard match.state.isPending else { return ConversationReply(Self.closedLine(match.state, probe: match.probe)) }
             guard intent != .unclear else {
                 logger.info("approval reply unclear; asked again", metadata: ["slack.user": "\(user)"])
@@ -333,7 +507,7 @@ extension ConversationService {
             textSource.via = .text
             return try await decide(requestID: match.id, intent: intent, source: textSource).reply
         }
-        guard intent != .unclear, await permission(.approve, user: user) == .allowed else { return nil }
+        guard intent != .unclear, await policy.permission(.approve, user: user) == .allowed else { return nil }
         logger.info("approval-like reply outside a request thread; nothing decided", metadata: ["slack.user": "\(user)"])
         return try await howToDecide(intent: intent, source: source)
     }
@@ -347,9 +521,9 @@ extension ConversationService {
 
     /// "I did nothing; here is how to decide" with the pending requests `source` can see, or `nil` when there are
     /// none.
-    private func howToDecide(intent: ApprovalIntent, source: ActionSource) async throws -> ConversationReply? {
+    func howToDecide(intent: ApprovalIntent, source: ActionSource) async throws -> ConversationReply? {
         let pending = pendingApprovals
-        let (visible, _) = await visibleChannels(Set(pending.map(\.channel)), to: .person(source))
+        let (visible, _) = await policy.visibleChannels(Set(pending.map(\.channel)), to: .person(source))
         let candidates = pending.filter { visible.contains($0.channel) }
         guard let first = candidates.first else { return nil }
         let verb = intent == .deny ? "deny" : "approve"
@@ -376,8 +550,8 @@ extension ConversationService {
     private func runApproved(_ request: ApprovalRequest, approvedBy user: String) async {
         do {
             let alert: Alert
-            if let incident = try await incident(id: request.incidentID) {
-                alert = try await self.alert(of: incident)
+            if let incident = try await incidents.incident(id: request.incidentID) {
+                alert = try await incidents.alert(of: incident)
             } else {
                 alert = Alert(
                     source: .generic,
@@ -388,7 +562,7 @@ extension ConversationService {
                 )
             }
             let result = try await probes.run(request.probe, alert: alert, logger: logger)
-            noteProbeResults([result], incidentID: request.incidentID)
+            await probeResults.merge([result], into: request.incidentID)
             try await store.appendAudit(
                 workspace: workspace,
                 at: now(),
@@ -418,7 +592,7 @@ extension ConversationService {
             _ = try? await slack.post(
                 channel: request.channel,
                 text:
-                    "⚠️ `\(ConversationText.probeName(request.probe))` was approved but could not be run: \(Self.shortError(error))",
+                    "⚠️ `\(ConversationText.probeName(request.probe))` was approved but could not be run: \(ConversationText.shortError(error))",
                 blocks: nil,
                 threadTS: request.rootTS,
                 priority: .investigation
@@ -664,4 +838,12 @@ extension ConversationService {
             return ApprovalRequest.Message(channel: String(parts[0]), ts: String(parts[1]), recipient: recipient)
         }
     }
+}
+
+/// The `action_id`s of the approval buttons; each button's `value` is the request id.
+enum ApprovalActionID {
+    /// Approve the request.
+    static let approve = "vigil_approve"
+    /// Deny the request.
+    static let deny = "vigil_deny"
 }
