@@ -2,14 +2,9 @@ import Foundation
 import SlackSimulator
 import Testing
 import AlertInvestigation
-import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
 import Vigil
 import VigilBase
 import VigilDaemon
-import VigilStorage
 
 /// Approval-gated runbook steps end to end: the whole worker against the simulator, from a monitoring bot's post to
 /// the proposal in the thread, the approver's DM (opened with `conversations.open`), the decision by button or by

@@ -2,14 +2,7 @@ import Foundation
 import SlackSimulator
 import Testing
 import AlertInvestigation
-import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
 import VigilBase
-import VigilDaemon
-import VigilStorage
 
 /// Channel-scoped permissions end to end (issue 14, item 1): the whole worker against the simulator, with a
 /// private alert channel only Alice is in. Membership comes from the simulator's `conversations.members`.

@@ -2,10 +2,6 @@ import Foundation
 import SlackSimulator
 import Testing
 import AlertInvestigation
-import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
 import Vigil
 import VigilBase
 import VigilDaemon

@@ -1,15 +1,7 @@
 import Foundation
 import SlackSimulator
 import Testing
-import AlertInvestigation
-import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
 import VigilBase
-import VigilDaemon
-import VigilStorage
 
 /// Faults cost nothing: the real `vigil` binary against the simulator while connections are cut, refreshed and
 /// silenced, garbage is mixed into the stream, posts are rate limited and fail with 5xx, and the worker is restarted

@@ -2,14 +2,8 @@ import Foundation
 import Logging
 import SlackSimulator
 import Testing
-import AlertInvestigation
-import AlertReading
 import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
 import VigilBase
-import VigilDaemon
 import VigilStorage
 
 /// What a real host does to Vigil, on the built binary against the simulator: Slack away at boot, a second instance

@@ -3,15 +3,9 @@ import Metrics
 import Prometheus
 import SlackSimulator
 import Testing
-import AlertInvestigation
-import AlertReading
 import CurlHTTP
 import SlackSocketMode
-import SlackWebClient
-import Vigil
-import VigilBase
 import VigilDaemon
-import VigilStorage
 
 /// The metrics listener of the real shim (a server vhost on the lws service thread), fetched with the real libcurl
 /// driver over 127.0.0.1. Metrics are recorded through a factory over a registry made here; the global

@@ -4,12 +4,6 @@ import Testing
 import AlertInvestigation
 import AlertReading
 import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
-import VigilBase
-import VigilDaemon
-import VigilStorage
 
 /// Issue 14, items 4 and 5, on the real `vigil` binary and real libcurl: probes cannot be turned against the host,
 /// and token files others can read are refused.

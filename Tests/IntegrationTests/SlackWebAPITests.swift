@@ -1,12 +1,8 @@
-import AlertInvestigation
+import VigilBase
 import AlertReading
 import CurlHTTP
-import SlackSocketMode
 import SlackWebClient
 import Vigil
-import VigilBase
-import VigilDaemon
-import VigilStorage
 import Foundation
 import Logging
 import SlackSimulator

@@ -3,14 +3,11 @@ import GRDB
 import Logging
 import SlackSimulator
 import Testing
-import AlertInvestigation
 import AlertReading
 import CurlHTTP
-import SlackSocketMode
 import SlackWebClient
 import Vigil
 import VigilBase
-import VigilDaemon
 import VigilStorage
 
 /// A store that refuses writes while alerts arrive, with the real alert monitor, the real SQLite store and the real

@@ -2,15 +2,10 @@ import Foundation
 import Logging
 import SlackSimulator
 import Testing
-import AlertInvestigation
-import AlertReading
 import CurlHTTP
-import SlackSocketMode
 import SlackWebClient
-import Vigil
 import VigilBase
 import VigilDaemon
-import VigilStorage
 
 /// The executable's outside contract: exit codes, signals, `vigil check`, and no token in any output.
 @Suite(.serialized, .timeLimit(.minutes(2)))

@@ -2,15 +2,7 @@ import Glibc
 import Logging
 import ServiceLifecycle
 import Testing
-import AlertInvestigation
-import AlertReading
-import CurlHTTP
 import SlackSocketMode
-import SlackWebClient
-import Vigil
-import VigilBase
-import VigilDaemon
-import VigilStorage
 
 private typealias Seen = WebSocketEventStream.Seen
 

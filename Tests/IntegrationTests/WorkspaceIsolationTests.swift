@@ -4,15 +4,8 @@ import ServiceLifecycle
 import SlackSimulator
 import Synchronization
 import Testing
-import AlertInvestigation
-import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
 import VigilBase
 import VigilDaemon
-import VigilStorage
 
 /// Several workspaces in one process: a workspace whose token is rejected, or revoked while running, stops alone;
 /// the process exits 78 only when none is left.

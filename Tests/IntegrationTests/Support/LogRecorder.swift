@@ -1,13 +1,5 @@
 import Logging
-import AlertInvestigation
-import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
 import VigilBase
-import VigilDaemon
-import VigilStorage
 
 /// What the worker logged during a test: the records the tests wait on, plus every warning and error.
 final class LogRecorder: Sendable {

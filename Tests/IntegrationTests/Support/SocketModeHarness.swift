@@ -3,15 +3,10 @@ import Logging
 import ServiceLifecycle
 import SlackSimulator
 import Synchronization
-import AlertInvestigation
-import AlertReading
 import CurlHTTP
 import SlackSocketMode
 import SlackWebClient
-import Vigil
 import VigilBase
-import VigilDaemon
-import VigilStorage
 
 /// Records what the Socket Mode client handed to its handler.
 final class RecordingHandler: SocketModeEnvelopeHandler {

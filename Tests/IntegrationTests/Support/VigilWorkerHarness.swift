@@ -4,15 +4,9 @@ import ServiceLifecycle
 import SlackSimulator
 import Synchronization
 import Testing
-import AlertInvestigation
-import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
 import Vigil
 import VigilBase
 import VigilDaemon
-import VigilStorage
 
 /// The whole worker — ``VigilApplication`` with its libwebsockets transport, libcurl driver, store, alert
 /// pipeline and conversation layer — running in-process against a ``SlackSimulator`` on 127.0.0.1, on a state

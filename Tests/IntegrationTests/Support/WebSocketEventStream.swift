@@ -1,15 +1,7 @@
 import Foundation
 import Logging
 import Testing
-import AlertInvestigation
-import AlertReading
-import CurlHTTP
 import SlackSocketMode
-import SlackWebClient
-import Vigil
-import VigilBase
-import VigilDaemon
-import VigilStorage
 
 /// The events of one ``WebSocketTransport`` connection as an async sequence, finished after the final event.
 struct WebSocketEventStream {

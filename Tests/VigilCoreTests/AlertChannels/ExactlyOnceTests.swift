@@ -1,14 +1,9 @@
 import Foundation
 import Testing
 
-@testable import AlertInvestigation
 @testable import AlertReading
-@testable import CurlHTTP
-@testable import SlackSocketMode
-@testable import SlackWebClient
 @testable import Vigil
 @testable import VigilBase
-@testable import VigilDaemon
 @testable import VigilStorage
 
 /// Vigil's own messages found again (message metadata) instead of posted twice, and the thread changes catch-up

@@ -1,13 +1,6 @@
 import Testing
-import AlertInvestigation
 import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
 import VigilBase
-import VigilDaemon
-import VigilStorage
 
 struct CloudWatchAlertParserTests {
     let parser = CloudWatchAlertParser()

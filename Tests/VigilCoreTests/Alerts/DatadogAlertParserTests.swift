@@ -1,12 +1,5 @@
-import AlertInvestigation
-import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
 import VigilBase
-import VigilDaemon
-import VigilStorage
+import AlertReading
 import Testing
 
 struct DatadogAlertParserTests {

@@ -1,13 +1,5 @@
 import Testing
-import AlertInvestigation
 import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
-import VigilBase
-import VigilDaemon
-import VigilStorage
 
 struct MessageClassifierTests {
     static let own = MessageClassifier.OwnIdentity(botID: "B0000VIGIL", userID: "U0000VIGIL", appID: "A0000VIGIL")

@@ -1,12 +1,5 @@
 import Testing
-import AlertInvestigation
 import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
-import VigilBase
-import VigilDaemon
 import VigilStorage
 
 /// PagerDuty's Slack layout is unverified (alert-formats §4.4): these posts are written from its documented words.

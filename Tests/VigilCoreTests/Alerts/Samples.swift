@@ -1,14 +1,7 @@
 import Foundation
 import Testing
-import AlertInvestigation
 import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
 import VigilBase
-import VigilDaemon
-import VigilStorage
 
 /// Loads the sample payloads in the repository (`Tests/Fixtures/samples`) and turns them into ``SlackMessage``
 /// values. A missing file is an error, never a silent skip.

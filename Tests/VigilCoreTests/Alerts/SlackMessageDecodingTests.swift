@@ -1,14 +1,7 @@
 import Foundation
 import Testing
-import AlertInvestigation
 import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
 import VigilBase
-import VigilDaemon
-import VigilStorage
 
 struct SlackMessageDecodingTests {
     @Test func samplesFolderExists() throws {

@@ -1,15 +1,8 @@
 import Foundation
 import Testing
 
-@testable import AlertInvestigation
-@testable import AlertReading
-@testable import CurlHTTP
-@testable import SlackSocketMode
-@testable import SlackWebClient
 @testable import Vigil
-@testable import VigilBase
 @testable import VigilDaemon
-@testable import VigilStorage
 
 /// The configuration keys of issue 14, items 1–3: `permissions.audit`, `permissions.other_teams`,
 /// `approvals.allow_self_approval`, `limits.max_silence` and `limits.silence_pattern_min_literals`.

@@ -1,15 +1,7 @@
 import Foundation
 import Testing
 
-@testable import AlertInvestigation
-@testable import AlertReading
-@testable import CurlHTTP
-@testable import SlackSocketMode
-@testable import SlackWebClient
-@testable import Vigil
-@testable import VigilBase
 @testable import VigilDaemon
-@testable import VigilStorage
 
 /// A temporary folder for configuration files and a systemd-style credentials directory, removed afterwards.
 struct ConfigurationSandbox {

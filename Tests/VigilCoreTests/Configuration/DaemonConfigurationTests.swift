@@ -1,12 +1,7 @@
 @testable import AlertInvestigation
 @testable import AlertReading
-@testable import CurlHTTP
-@testable import SlackSocketMode
-@testable import SlackWebClient
 @testable import Vigil
-@testable import VigilBase
 @testable import VigilDaemon
-@testable import VigilStorage
 import Foundation
 import Logging
 import Testing

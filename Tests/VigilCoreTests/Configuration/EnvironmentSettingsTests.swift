@@ -1,15 +1,7 @@
 import Logging
 import Testing
 
-@testable import AlertInvestigation
-@testable import AlertReading
-@testable import CurlHTTP
-@testable import SlackSocketMode
-@testable import SlackWebClient
-@testable import Vigil
-@testable import VigilBase
 @testable import VigilDaemon
-@testable import VigilStorage
 
 struct EnvironmentSettingsTests {
     let tokens = ["SLACK_APP_TOKEN": "xapp-test-app", "SLACK_BOT_TOKEN": "xoxb-test-bot"]

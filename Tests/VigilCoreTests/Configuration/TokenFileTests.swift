@@ -2,15 +2,7 @@ import Foundation
 import Glibc
 import Testing
 
-@testable import AlertInvestigation
-@testable import AlertReading
-@testable import CurlHTTP
-@testable import SlackSocketMode
-@testable import SlackWebClient
-@testable import Vigil
-@testable import VigilBase
 @testable import VigilDaemon
-@testable import VigilStorage
 
 /// Token files (and systemd credentials) are refused when anyone but the service user can read or change them.
 @Suite("Token file permissions")

@@ -2,13 +2,8 @@ import Foundation
 import Testing
 
 @testable import AlertInvestigation
-@testable import AlertReading
-@testable import CurlHTTP
-@testable import SlackSocketMode
-@testable import SlackWebClient
 @testable import Vigil
 @testable import VigilBase
-@testable import VigilDaemon
 @testable import VigilStorage
 
 struct ButtonTests {

@@ -3,12 +3,8 @@ import Testing
 
 @testable import AlertInvestigation
 @testable import AlertReading
-@testable import CurlHTTP
-@testable import SlackSocketMode
-@testable import SlackWebClient
 @testable import Vigil
 @testable import VigilBase
-@testable import VigilDaemon
 @testable import VigilStorage
 
 /// Issue 14, items 1–3 at the unit level: incidents of a private channel are acted on and read only by its members

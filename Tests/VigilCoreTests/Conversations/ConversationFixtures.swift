@@ -1,15 +1,7 @@
 import Foundation
 import Logging
 
-@testable import AlertInvestigation
 @testable import AlertReading
-@testable import CurlHTTP
-@testable import SlackSocketMode
-@testable import SlackWebClient
-@testable import Vigil
-@testable import VigilBase
-@testable import VigilDaemon
-@testable import VigilStorage
 
 /// Shared ids, times and builders of the conversation tests.
 enum ConversationFixtures {

@@ -3,12 +3,8 @@ import Testing
 
 @testable import AlertInvestigation
 @testable import AlertReading
-@testable import CurlHTTP
-@testable import SlackSocketMode
-@testable import SlackWebClient
 @testable import Vigil
 @testable import VigilBase
-@testable import VigilDaemon
 @testable import VigilStorage
 
 /// A conversation service wired to a real store and alert monitor, a recording Slack and a hand-moved clock.

@@ -1,15 +1,10 @@
+@testable import VigilStorage
 import Foundation
 import Testing
 
 @testable import AlertInvestigation
-@testable import AlertReading
-@testable import CurlHTTP
-@testable import SlackSocketMode
-@testable import SlackWebClient
 @testable import Vigil
 @testable import VigilBase
-@testable import VigilDaemon
-@testable import VigilStorage
 
 /// Investigations flow one way: the alert monitor publishes what it posted, the approvals read it, and check
 /// results are kept in one cache.

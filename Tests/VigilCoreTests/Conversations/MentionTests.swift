@@ -1,12 +1,8 @@
+@testable import VigilBase
+@testable import VigilStorage
 @testable import AlertInvestigation
 @testable import AlertReading
-@testable import CurlHTTP
-@testable import SlackSocketMode
-@testable import SlackWebClient
 @testable import Vigil
-@testable import VigilBase
-@testable import VigilDaemon
-@testable import VigilStorage
 import Foundation
 import Testing
 

@@ -1,15 +1,9 @@
 import Foundation
 import Synchronization
 
-@testable import AlertInvestigation
-@testable import AlertReading
-@testable import CurlHTTP
-@testable import SlackSocketMode
 @testable import SlackWebClient
 @testable import Vigil
 @testable import VigilBase
-@testable import VigilDaemon
-@testable import VigilStorage
 
 /// A recording test double of the Slack Web API boundary: every call is kept in order, posts get increasing ts
 /// values, and `join` can be made to fail or to take (fake) time.

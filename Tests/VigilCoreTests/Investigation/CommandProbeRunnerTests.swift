@@ -3,13 +3,7 @@ import Logging
 import Testing
 import AlertInvestigation
 import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
 import VigilBase
-import VigilDaemon
-import VigilStorage
 
 /// These tests start real processes (`/bin/sh` with scripts passed as arguments of a fixed executable).
 @Suite("Command probe runner", .timeLimit(.minutes(1)))

@@ -2,12 +2,7 @@ import Foundation
 import Testing
 import AlertInvestigation
 import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
 import VigilBase
-import VigilDaemon
 import VigilStorage
 
 /// Shared fixtures and Block Kit inspection helpers for the investigation tests.

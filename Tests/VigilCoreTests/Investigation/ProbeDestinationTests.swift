@@ -1,13 +1,6 @@
 import Testing
 import AlertInvestigation
-import AlertReading
 import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
-import VigilBase
-import VigilDaemon
-import VigilStorage
 
 /// Where HTTP probes may connect: address parsing and classification (IPv4, IPv6, IPv4 written as IPv6),
 /// `allowed_hosts` entries, and URL templates whose server an alert cannot choose.

@@ -2,14 +2,7 @@ import Foundation
 import Logging
 import Testing
 import AlertInvestigation
-import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
 import VigilBase
-import VigilDaemon
-import VigilStorage
 
 /// Alert values reach command probes as environment variables only after sanitising: host-like values must look
 /// like a host, nothing may start with `-`, and whatever is left out is named in the result's notes.

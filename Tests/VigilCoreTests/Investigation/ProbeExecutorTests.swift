@@ -4,12 +4,7 @@ import Testing
 import AlertInvestigation
 import AlertReading
 import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
 import VigilBase
-import VigilDaemon
-import VigilStorage
 
 /// A fake HTTP boundary: holds the first `gateSize` requests until that many are in flight at once, records the
 /// highest concurrency seen and every URL, and answers from a table.

@@ -1,14 +1,8 @@
 import Logging
 import Testing
 import AlertInvestigation
-import AlertReading
 import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
 import VigilBase
-import VigilDaemon
-import VigilStorage
 
 /// A fake HTTP boundary whose requests stay in flight until the test releases them one by one; it counts how many
 /// are in flight at once.

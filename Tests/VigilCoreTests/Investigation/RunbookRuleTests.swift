@@ -1,13 +1,7 @@
 import Testing
 import AlertInvestigation
 import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
 import VigilBase
-import VigilDaemon
-import VigilStorage
 
 @Suite("Runbook rules, globs and URL templates")
 struct RunbookRuleTests {

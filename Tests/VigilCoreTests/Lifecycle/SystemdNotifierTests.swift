@@ -3,15 +3,8 @@ import Logging
 import Synchronization
 import Testing
 
-@testable import AlertInvestigation
-@testable import AlertReading
-@testable import CurlHTTP
-@testable import SlackSocketMode
-@testable import SlackWebClient
-@testable import Vigil
 @testable import VigilBase
 @testable import VigilDaemon
-@testable import VigilStorage
 
 /// A datagram socket bound where systemd's notify socket would be, to read what Vigil sends.
 private final class NotifySocket {

@@ -1,14 +1,6 @@
 import Testing
 
-@testable import AlertInvestigation
-@testable import AlertReading
-@testable import CurlHTTP
 @testable import SlackSocketMode
-@testable import SlackWebClient
-@testable import Vigil
-@testable import VigilBase
-@testable import VigilDaemon
-@testable import VigilStorage
 
 /// The slot's life without sockets: every state × every event, and what each accepted transition does.
 struct SocketModeSlotStateMachineTests {

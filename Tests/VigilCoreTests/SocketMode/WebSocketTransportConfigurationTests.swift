@@ -1,14 +1,7 @@
 import Testing
 
-@testable import AlertInvestigation
-@testable import AlertReading
-@testable import CurlHTTP
 @testable import SlackSocketMode
-@testable import SlackWebClient
-@testable import Vigil
 @testable import VigilBase
-@testable import VigilDaemon
-@testable import VigilStorage
 
 @Suite struct WebSocketTransportConfigurationTests {
     @Test func noProxyVariablesMeansDirect() throws {

@@ -1,13 +1,5 @@
 import Foundation
 import Testing
-import AlertInvestigation
-import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
-import VigilBase
-import VigilDaemon
 import VigilStorage
 
 @Suite("Dedupe gates: processed events and handled messages")

@@ -1,13 +1,6 @@
 import Foundation
 import Testing
-import AlertInvestigation
 import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
-import VigilBase
-import VigilDaemon
 import VigilStorage
 
 @Suite("Flapping detection")

@@ -1,11 +1,4 @@
-import AlertInvestigation
 import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
-import VigilBase
-import VigilDaemon
 import VigilStorage
 import Foundation
 import Testing

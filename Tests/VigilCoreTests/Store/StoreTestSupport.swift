@@ -1,13 +1,6 @@
 import Foundation
 import Logging
-import AlertInvestigation
 import AlertReading
-import CurlHTTP
-import SlackSocketMode
-import SlackWebClient
-import Vigil
-import VigilBase
-import VigilDaemon
 import VigilStorage
 
 /// Shared fixtures for the store tests: a quiet logger, a fixed clock origin, alert builders and temp directories.

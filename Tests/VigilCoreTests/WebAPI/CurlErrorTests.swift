@@ -1,15 +1,7 @@
 import CCurl
 import Testing
 
-@testable import AlertInvestigation
-@testable import AlertReading
 @testable import CurlHTTP
-@testable import SlackSocketMode
-@testable import SlackWebClient
-@testable import Vigil
-@testable import VigilBase
-@testable import VigilDaemon
-@testable import VigilStorage
 
 @Suite struct CurlErrorTests {
     func error(_ code: CURLcode, written: Int = 0, body: Int = 0) -> CurlError {

@@ -1,14 +1,7 @@
 import Foundation
 import Testing
-import AlertInvestigation
-import AlertReading
-import CurlHTTP
-import SlackSocketMode
 import SlackWebClient
-import Vigil
 import VigilBase
-import VigilDaemon
-import VigilStorage
 import Yams
 
 /// The Slack app manifest requests exactly the scopes the code uses, and `vigil check` asks for the same ones.

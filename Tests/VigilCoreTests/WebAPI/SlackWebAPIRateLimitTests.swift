@@ -3,15 +3,8 @@ import Logging
 import Synchronization
 import Testing
 
-@testable import AlertInvestigation
-@testable import AlertReading
 @testable import CurlHTTP
-@testable import SlackSocketMode
 @testable import SlackWebClient
-@testable import Vigil
-@testable import VigilBase
-@testable import VigilDaemon
-@testable import VigilStorage
 
 /// ``SlackWebAPI``'s budgets and Slack's `Retry-After`, driven by a ``ManualClock``: every wait is a sleep on that
 /// clock, so these tests see each wait's length and decide when it ends, without waiting for real.
