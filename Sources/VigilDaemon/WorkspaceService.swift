@@ -58,7 +58,7 @@ public struct WorkspaceService: Service {
         struct State {
             var configuration: Configuration
             var alerts: AlertChannelMonitor?
-            var conversations: ConversationService?
+            var conversations: ConversationHandlers?
         }
 
         let state: Mutex<State>
@@ -241,7 +241,7 @@ public struct WorkspaceService: Service {
     private struct Started: Sendable {
         var identity: SlackWebAPI.AuthTestResult
         var alerts: AlertChannelMonitor
-        var conversations: ConversationService
+        var conversations: ConversationHandlers
         /// Approval requests for gated probes; reads the investigations the monitor posts.
         var approvals: ApprovalService
         /// The events the workspace's Socket Mode connections handed over and have not finished handling.
@@ -340,7 +340,7 @@ public struct WorkspaceService: Service {
             probes: probes,
             logger: logger
         )
-        let conversations = ConversationService(
+        let conversations = ConversationHandlers(
             workspace: identity.teamID,
             store: store,
             slack: api,

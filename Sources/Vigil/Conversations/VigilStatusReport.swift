@@ -2,7 +2,7 @@ import Foundation
 
 /// What `/vigil status` reports about the daemon itself; the lead's wiring fills it from the health board, the
 /// Socket Mode service and the Web API client. Open incidents, watched channels and pending approvals are added by
-/// ``ConversationService`` from its own state.
+/// ``ConversationCommandExecutor`` from the store and the approvals.
 public struct VigilStatusReport: Sendable, Hashable {
     /// Live Socket Mode connections of this workspace.
     public var liveConnections: Int

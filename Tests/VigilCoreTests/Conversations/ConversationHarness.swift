@@ -7,14 +7,14 @@ import Testing
 @testable import VigilBase
 @testable import VigilStorage
 
-/// A conversation service wired to a real store and alert monitor, a recording Slack and a hand-moved clock.
+/// The conversation handlers wired to a real store and alert monitor, a recording Slack and a hand-moved clock.
 struct ConversationHarness {
     let store: any VigilStore
     let slack: RecordingSlack
     let clock: TestClock
     let monitor: AlertChannelMonitor
     let approvals: ApprovalService
-    let service: ConversationService
+    let service: ConversationHandlers
 
     static func make(
         settings: ConversationSettings = ConversationSettings(),
@@ -55,7 +55,7 @@ struct ConversationHarness {
             logger: ConversationFixtures.logger,
             now: clock.now
         )
-        let service = ConversationService(
+        let service = ConversationHandlers(
             workspace: ConversationFixtures.workspace,
             store: store,
             slack: slack,

@@ -1,33 +1,12 @@
-import VigilBase
 import Foundation
 import Logging
 import AlertInvestigation
+import VigilBase
 import VigilStorage
 
-extension ConversationService {
-    /// Runs a slash command and returns its ephemeral answer (errors become a short apology, never silence).
-    func answerSlashCommand(_ payload: SlashCommandPayload) async -> ConversationReply {
-        let command = ConversationCommandParser(context: .slash).parse(payload.text)
-        let origin = MessageOrigin(
-            user: payload.userID, team: payload.teamID, channel: payload.channelID, place: .slash)
-        logger.debug(
-            "slash command",
-            metadata: [
-                "slack.user": "\(payload.userID)", "slack.channel": "\(payload.channelID)",
-                "slack.command": "\(payload.command)",
-            ]
-        )
-        if let refusal = await policy.otherTeamRefusal(origin.source) { return refusal }
-        do {
-            return try await execute(command, origin: origin)
-        } catch {
-            logger.error("slash command failed: \(error)", metadata: ["slack.user": "\(payload.userID)"])
-            return ConversationReply(
-                "Sorry, that failed on my side (\(ConversationText.shortError(error))). Try again in a moment."
-            )
-        }
-    }
-
+/// The commands about the workspace rather than one incident, mostly from `/vigil`: the status report, silences by
+/// name pattern, the audit log and the watched channels.
+extension ConversationCommandExecutor {
     // MARK: - status
 
     /// `/vigil status`: the daemon's report plus the incidents, channels and approvals `source` can see, and the
