@@ -33,6 +33,7 @@ final class SocketModeConnection: Sendable {
     private let transport: WebSocketTransport
     private let deduplicator: EventDeduplicator
     private let sink: @Sendable (InboundEnvelope) -> Void
+    private let redelivered: @Sendable (InboundEnvelope) -> Void
     private let logger: Logger
     private let metrics: SocketModeMetrics
     private let createdAt: ContinuousClock.Instant
@@ -47,7 +48,8 @@ final class SocketModeConnection: Sendable {
         deduplicator: EventDeduplicator,
         logger: Logger,
         metrics: SocketModeMetrics,
-        sink: @escaping @Sendable (InboundEnvelope) -> Void
+        sink: @escaping @Sendable (InboundEnvelope) -> Void,
+        redelivered: @escaping @Sendable (InboundEnvelope) -> Void = { _ in }
     ) {
         self.metrics = metrics
         self.slot = slot
@@ -55,6 +57,7 @@ final class SocketModeConnection: Sendable {
         self.deduplicator = deduplicator
         self.logger = logger
         self.sink = sink
+        self.redelivered = redelivered
         self.createdAt = .now
         (signals, signalContinuation) = AsyncStream.makeStream(of: Signal.self)
     }
@@ -207,15 +210,7 @@ final class SocketModeConnection: Sendable {
                 return
             }
             let eventID = text(header.eventID)
-            if let eventID, !deduplicator.isFirstDelivery(of: eventID, at: receivedAt) {
-                metrics.duplicates.increment()
-                logger.debug("redelivered event already dispatched; acked and dropped",
-                             metadata: ["slack.envelope_id": "\(envelopeID)", "slack.event_id": "\(eventID)",
-                                        "slack.retry_attempt": "\(header.retryAttempt)"])
-                if !ackNow { sendBareAck(envelopeID, on: id) }
-                return
-            }
-            sink(InboundEnvelope(
+            let envelope = InboundEnvelope(
                 kind: kind,
                 envelopeID: envelopeID,
                 eventID: eventID,
@@ -229,7 +224,17 @@ final class SocketModeConnection: Sendable {
                 frame: bytes,
                 connectionID: id,
                 receivedAt: receivedAt
-            ))
+            )
+            if let eventID, !deduplicator.isFirstDelivery(of: eventID, at: receivedAt) {
+                metrics.duplicates.increment()
+                logger.debug("redelivered event already dispatched; acked and dropped",
+                             metadata: ["slack.envelope_id": "\(envelopeID)", "slack.event_id": "\(eventID)",
+                                        "slack.retry_attempt": "\(header.retryAttempt)"])
+                if !ackNow { sendBareAck(envelopeID, on: id) }
+                redelivered(envelope)
+                return
+            }
+            sink(envelope)
         }
     }
 

@@ -17,6 +17,12 @@ public protocol SocketModeEnvelopeHandler: Sendable {
     /// - Returns: `false` to drop the envelope without calling ``handle(_:)``.
     func needsHandling(_ envelope: InboundEnvelope) -> Bool
 
+    /// Tells, on the libwebsockets service thread, that `envelope` was acked and dropped because an event with its
+    /// `event_id` was already dispatched (Slack redelivered it). For reporting only: the same constraints as
+    /// ``needsHandling(_:)`` apply. The default does nothing.
+    /// - Parameter envelope: the dropped envelope, with its raw frame.
+    func droppedRedelivery(_ envelope: InboundEnvelope)
+
     /// Handles one envelope.
     ///
     /// - Parameter envelope: the envelope, with its raw frame.
@@ -30,4 +36,7 @@ public protocol SocketModeEnvelopeHandler: Sendable {
 extension SocketModeEnvelopeHandler {
     /// Every envelope is handled.
     public func needsHandling(_ envelope: InboundEnvelope) -> Bool { true }
+
+    /// Nothing is reported.
+    public func droppedRedelivery(_ envelope: InboundEnvelope) {}
 }

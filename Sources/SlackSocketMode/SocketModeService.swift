@@ -9,7 +9,8 @@ import VigilBase
 /// - Each of ``SocketModeConfiguration/connectionCount`` slots holds one connection. A connection counts as live only
 ///   after Slack's `hello`.
 /// - Every envelope is acked on arrival, on the connection it came on, exactly once (``SocketModeConnection``);
-///   redelivered `event_id`s are acked and dropped (``EventDeduplicator``), and so are envelopes the handler says
+///   redelivered `event_id`s are acked and dropped (``EventDeduplicator``; the handler is told,
+///   ``SocketModeEnvelopeHandler/droppedRedelivery(_:)``), and so are envelopes the handler says
 ///   it does not need (``SocketModeEnvelopeHandler/needsHandling(_:)``, asked on the service thread); the rest is
 ///   dispatched with bounded concurrency (``EnvelopeDispatcher``).
 /// - `disconnect` with `warning` or `refresh_requested`: make-before-break. The slot opens a replacement and retires
@@ -338,7 +339,8 @@ public final class SocketModeService: Service, Sendable {
     ) async throws -> (connection: SocketModeConnection, signals: Signals) {
         let url = try await urlProvider.openSocketModeURL()
         let connection = SocketModeConnection(
-            slot: slot, transport: transport, deduplicator: deduplicator, logger: logger, metrics: metrics, sink: sink)
+            slot: slot, transport: transport, deduplicator: deduplicator, logger: logger, metrics: metrics, sink: sink,
+            redelivered: { [handler] envelope in handler.droppedRedelivery(envelope) })
         let shuttingDown = state.withLock { state in
             if !state.shuttingDown { state.connections[ObjectIdentifier(connection)] = connection }
             return state.shuttingDown

@@ -38,6 +38,8 @@ public struct VigilApplication: Sendable {
     private let reloadConfiguration: (@Sendable () async throws -> DaemonConfiguration)?
     /// The process's log level, changed by a reload.
     private let logLevelSwitch: LogLevelSwitch?
+    /// Where every workspace records what it did, for tests and the demo; `nil` in production.
+    private let activity: WorkerActivityLog?
 
     /// Creates the application.
     /// - Parameters:
@@ -50,6 +52,8 @@ public struct VigilApplication: Sendable {
     ///   - reloadConfiguration: Loads and validates the configuration again; given, SIGHUP reloads it
     ///     (``ConfigurationReloader``).
     ///   - logLevelSwitch: The level of `logger`'s handler, changed when a reload changes `log_level`.
+    ///   - activity: Where every workspace's router and alert monitor record what they did (event outcomes and
+    ///     recovery steps, ``WorkerActivity``), so that tests and the demo can wait for them; `nil` records nothing.
     public init(
         configuration: DaemonConfiguration,
         environment: [String: String],
@@ -57,10 +61,12 @@ public struct VigilApplication: Sendable {
         metricsRegistry: PrometheusCollectorRegistry? = nil,
         tokenCheckInterval: Duration = .seconds(300),
         reloadConfiguration: (@Sendable () async throws -> DaemonConfiguration)? = nil,
-        logLevelSwitch: LogLevelSwitch? = nil
+        logLevelSwitch: LogLevelSwitch? = nil,
+        activity: WorkerActivityLog? = nil
     ) {
         self.reloadConfiguration = reloadConfiguration
         self.logLevelSwitch = logLevelSwitch
+        self.activity = activity
         self.tokenCheckInterval = tokenCheckInterval
         self.configuration = configuration
         self.environment = environment
@@ -136,7 +142,8 @@ public struct VigilApplication: Sendable {
                 store: store,
                 health: health,
                 probes: probes,
-                logger: logger
+                logger: logger,
+                activity: activity
             )
         }
         // Started in this order and shut down in reverse: systemd hears STOPPING=1 first, the workspaces close

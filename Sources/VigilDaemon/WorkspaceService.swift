@@ -76,7 +76,18 @@ public struct WorkspaceService: Service {
     private let health: HealthBoard
     private let probes: ProbeExecutor
     private let logger: Logger
+    private let activity: WorkerActivityLog?
 
+    /// - Parameters:
+    ///   - configuration: the workspace's settings.
+    ///   - api: its rate-limited Web API client.
+    ///   - transport: the process's WebSocket transport.
+    ///   - store: the process's store.
+    ///   - health: the board the workspace reports to.
+    ///   - probes: runs runbook checks.
+    ///   - logger: the workspace's logger.
+    ///   - activity: where the router and the alert monitor record what they did (``WorkerActivity``); `nil`
+    ///     (production) records nothing.
     public init(
         configuration: Configuration,
         api: SlackWebAPI,
@@ -84,7 +95,8 @@ public struct WorkspaceService: Service {
         store: any VigilStore,
         health: HealthBoard,
         probes: ProbeExecutor = ProbeExecutor(),
-        logger: Logger
+        logger: Logger,
+        activity: WorkerActivityLog? = nil
     ) {
         self.runtime = Runtime(configuration)
         self.api = api
@@ -93,6 +105,7 @@ public struct WorkspaceService: Service {
         self.health = health
         self.probes = probes
         self.logger = logger
+        self.activity = activity
         // On the board from the start, so that "every workspace failed" counts the ones that have not reported yet.
         health.update(configuration.name) { _ in }
     }
@@ -320,7 +333,8 @@ public struct WorkspaceService: Service {
             own: MessageClassifier.OwnIdentity(botID: identity.botID, userID: identity.userID),
             settings: alertSettings,
             probes: probes,
-            logger: logger
+            logger: logger,
+            activity: activity
         )
         guard try await untilStoreWorks(logger: logger, {
             try await alerts.start(environmentChannels: configuration.alertChannels,
@@ -377,7 +391,7 @@ public struct WorkspaceService: Service {
         let (alerts, conversations, approvals, logger) = (started.alerts, started.conversations, started.approvals,
                                                            started.logger)
         let router = VigilEventRouter(workspace: started.identity.teamID, store: store, alerts: alerts,
-                                      conversations: conversations, logger: logger)
+                                      conversations: conversations, logger: logger, activity: activity)
         let (regained, regainedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let wasLive = Mutex(false)
         let socketMode = try SocketModeService(

@@ -1,6 +1,7 @@
 import Foundation
 import SlackSimulator
 import AlertInvestigation
+import Vigil
 import VigilBase
 
 /// The scripted day of `vigil-demo`: what the monitoring bots and the on-call person do in `#alerts`, what Vigil is
@@ -8,7 +9,8 @@ import VigilBase
 ///
 /// Each step waits for Vigil's effect with the simulator's event-driven waits (`waitForCalls`, `waitForAck`,
 /// `waitForLiveConnections`); the only effect Slack cannot show — a flapping alert recorded without a new
-/// investigation — is awaited on the worker's log record. A missing effect throws ``DemoScript/Failure`` naming it.
+/// investigation — is awaited on the worker's ``WorkerActivityLog``. A missing effect throws ``DemoScript/Failure``
+/// naming it.
 struct DemoPlay: Sendable {
     /// `#alerts` in the simulated workspace.
     static let alerts = "C0SIMALERTS"
@@ -16,8 +18,6 @@ struct DemoPlay: Sendable {
     static let alice = "U0SIMALICE"
     /// Bob, who approves risky runbook steps.
     static let bob = "U0SIMBOB"
-    /// The start of the worker's log message for a flap that is recorded without a new investigation.
-    static let flapRecordedLog = "flapping alert already flagged"
 
     /// What the day produced, for the closing paragraph.
     struct Summary: Sendable {
@@ -47,19 +47,20 @@ struct DemoPlay: Sendable {
     }
 
     private let simulator: SlackSimulator
-    private let tap: LogTap
+    private let activity: WorkerActivityLog
     private let timeout: Duration
     private let output: @Sendable (String) -> Void
     private let transcript: DemoTranscript
 
     /// - Parameters:
     ///   - simulator: the running simulator the worker is connected to.
-    ///   - tap: the worker's log records.
+    ///   - activity: what the worker reports it did.
     ///   - timeout: how long each expected effect may take.
     ///   - output: receives the transcript line by line.
-    init(simulator: SlackSimulator, tap: LogTap, timeout: Duration, output: @escaping @Sendable (String) -> Void) {
+    init(simulator: SlackSimulator, activity: WorkerActivityLog, timeout: Duration,
+         output: @escaping @Sendable (String) -> Void) {
         self.simulator = simulator
-        self.tap = tap
+        self.activity = activity
         self.timeout = timeout
         self.output = output
         let configuration = simulator.configuration
@@ -131,7 +132,11 @@ struct DemoPlay: Sendable {
         _ = try await postAlert(DemoAlerts.uptimeKumaUp)
         try await expectResolution(of: checkout2, named: "Checkout API", investigation: nil)
         let checkout3 = try await postAlert(DemoAlerts.uptimeKumaDown)
-        guard await tap.first(where: { $0.message.hasPrefix(Self.flapRecordedLog) }, timeout: timeout) != nil else {
+        let checkout3TS = checkout3.ts
+        let flapRecorded = await activity.first(timeout: timeout) { activity -> Bool? in
+            if case .flapRecorded(_, _, checkout3TS) = activity { true } else { nil }
+        }
+        guard flapRecorded != nil else {
             throw DemoScript.Failure(description: "Vigil did not record the third Checkout API flap within \(seconds(timeout)) s")
         }
         let quietReplies = try vigilReplies(under: checkout3.ts)

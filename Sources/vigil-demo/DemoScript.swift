@@ -56,11 +56,11 @@ struct DemoScript: Sendable {
         let simulator = try await SlackSimulator.start(configuration: simulatorConfiguration)
 
         let configuration = Self.workerConfiguration(apiURL: simulator.apiBaseURL, stateDirectory: stateDirectory)
-        let tap = LogTap(interesting: [DemoPlay.flapRecordedLog])
-        let workerLogger = tap.logger(label: logger.label, tapLevel: .info, forwardingTo: logger, forwardLevel: logger.logLevel)
+        let activity = WorkerActivityLog()
         let health = HealthBoard()
         let worker = DemoWorker(
-            application: VigilApplication(configuration: configuration, environment: [:], logger: workerLogger),
+            application: VigilApplication(configuration: configuration, environment: [:], logger: logger,
+                                          activity: activity),
             health: health
         )
         var quiet = Logger(label: "vigil.demo") { _ in SwiftLogNoOpLogHandler() }
@@ -75,7 +75,7 @@ struct DemoScript: Sendable {
         output("  flapping threshold lowered to 2 flips per hour for the demo · state in \(stateDirectory) (deleted at the end)")
         output("")
 
-        let play = DemoPlay(simulator: simulator, tap: tap, timeout: effectTimeout, output: output)
+        let play = DemoPlay(simulator: simulator, activity: activity, timeout: effectTimeout, output: output)
         var failure: String?
         var summary: DemoPlay.Summary?
         do {

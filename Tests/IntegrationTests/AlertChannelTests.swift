@@ -1,3 +1,5 @@
+import AlertReading
+import Vigil
 import Foundation
 import SlackSimulator
 import Testing
@@ -9,8 +11,9 @@ import VigilStorage
 /// The alert-channel pipeline and the conversation layer end to end: the real worker (``VigilApplication``: shim,
 /// libcurl, store, monitor, router, conversations) against the Slack simulator on 127.0.0.1.
 ///
-/// "Nothing happened" is asserted after the router's "event handled" record for that very post, never after a
-/// sleep; every other wait is resumed by the simulator when the expected call arrives.
+/// "Nothing happened" is asserted after the router's ``EventOutcome`` for that very post, never after a sleep; the
+/// other facts Slack cannot show are awaited as ``WorkerActivity`` values; every other wait is resumed by the
+/// simulator when the expected call arrives.
 @Suite(.serialized)
 struct AlertChannelTests {
     typealias Harness = VigilWorkerHarness
@@ -27,7 +30,7 @@ struct AlertChannelTests {
             #expect(text.contains("firing"))
             #expect(text.contains("critical"))
             #expect(harness.incidentID(of: replies[0]) != nil)
-            try await harness.waitUntilHandled(ts, outcome: "new alert post")
+            try await harness.waitUntilHandled(ts, outcome: .message(.newAlertPost))
             #expect(try harness.vigilReplies(thread: ts).count == 1)
             #expect(try harness.vigilPosts().isEmpty)
         }
@@ -38,7 +41,7 @@ struct AlertChannelTests {
         try await Harness.run { harness in
             let ts = try harness.simulator.postAsUser(channel: Harness.alerts, user: Harness.alice,
                                                       text: "[FIRING:1] is anyone looking at the database?")
-            try await harness.waitUntilHandled(ts, outcome: "human message")
+            try await harness.waitUntilHandled(ts, outcome: .message(.humanMessage(threadRootTS: nil)))
             #expect(harness.simulator.calls(method: "chat.postMessage").isEmpty)
             #expect(harness.simulator.calls(method: "reactions.add").isEmpty)
         }
@@ -48,7 +51,7 @@ struct AlertChannelTests {
     func botPostInUnwatchedChannelIsLeftAlone() async throws {
         try await Harness.run { harness in
             let ts = try harness.postAlert(TestAlerts.alertmanager("HighMemoryUsage"), in: Harness.ops)
-            try await harness.waitUntilHandled(ts, outcome: "channel not watched")
+            try await harness.waitUntilHandled(ts, outcome: .message(.notWatched))
             #expect(harness.simulator.calls(method: "chat.postMessage").isEmpty)
         }
     }
@@ -61,13 +64,13 @@ struct AlertChannelTests {
             // An alert-looking top-level post by Vigil's own bot user.
             let own = try harness.postAlert(
                 #"{"user":"U0SIMBOT","bot_id":"B0SIMBOT","app_id":"A0SIMAPP","text":"[FIRING:1] LooksLikeAnAlert (db-01)"}"#)
-            try await harness.waitUntilHandled(own, outcome: "own message")
+            try await harness.waitUntilHandled(own, outcome: .message(.ownMessage))
             #expect(harness.simulator.calls(method: "chat.postMessage").isEmpty)
 
             // The echo of Vigil's own investigation reply.
             let alert = try harness.postAlert(TestAlerts.alertmanager("HighMemoryUsage"))
             let replies = try await harness.waitForReplies(thread: alert)
-            try await harness.waitUntilHandled(replies[0].ts, outcome: "own message")
+            try await harness.waitUntilHandled(replies[0].ts, outcome: .message(.ownMessage))
             #expect(try harness.vigilReplies(thread: alert).count == 1)
             #expect(harness.okCalls("chat.postMessage").count == 1)
         }
@@ -80,7 +83,9 @@ struct AlertChannelTests {
             try await harness.waitForReplies(thread: ts)
             let (eventID, event) = try harness.sentEvent(for: ts)
             try harness.simulator.sendEventsAPI(event: event, eventID: eventID, retryAttempt: 1)
-            let dropped = await harness.logs.first("redelivered event already dispatched", ["slack.event_id": eventID])
+            let dropped = await harness.activity.firstEvent(timeout: .seconds(10)) {
+                $0.eventID == eventID && $0.disposition == .redelivery
+            }
             #expect(dropped != nil)
             #expect(try harness.vigilReplies(thread: ts).count == 1)
         }
@@ -96,7 +101,9 @@ struct AlertChannelTests {
             try await harness.stopWorker()
             try await harness.startWorker()
             try harness.simulator.sendEventsAPI(event: event, eventID: eventID, retryAttempt: 2)
-            let dropped = await harness.logs.first("event already handled before a restart", ["slack.event_id": eventID])
+            let dropped = await harness.activity.firstEvent(timeout: .seconds(10)) {
+                $0.eventID == eventID && $0.disposition == .handledBeforeRestart
+            }
             #expect(dropped != nil)
             #expect(try harness.vigilReplies(thread: ts).count == 1)
             #expect(harness.okCalls("chat.postMessage").count == 1)
@@ -121,7 +128,7 @@ struct AlertChannelTests {
             let updated = try #require(harness.simulator.message(channel: Harness.alerts, ts: investigation.ts)).allText
             #expect(updated.contains("HighMemoryUsage — resolved"))
             #expect(updated.contains("Linux"), "the resolved investigation keeps its check output")
-            try await harness.waitUntilHandled(ts, outcome: "edit of bot post")
+            try await harness.waitUntilHandled(ts, outcome: .message(.alertStateChange(rootTS: ts, kind: .edit)))
             #expect(try harness.vigilReplies(thread: ts).count == 2)
             #expect(try harness.vigilPosts().isEmpty)
         }
@@ -139,9 +146,9 @@ struct AlertChannelTests {
                     let investigation = try await harness.waitForReplies(thread: firing)[0]
                     #expect(investigation.allText.contains("Flapping") == (round == 3), "round \(round)")
                 } else {
-                    // The flapping decision is logged inside the handling the router reports as done.
-                    try await harness.waitUntilHandled(firing, outcome: "new alert post")
-                    #expect(harness.logs.records("flapping alert already flagged").count == round - 3)
+                    // The flap is recorded inside the handling the router reports as done.
+                    try await harness.waitUntilHandled(firing, outcome: .message(.newAlertPost))
+                    #expect(harness.flapsRecorded == round - 3)
                     #expect(try harness.vigilReplies(thread: firing).isEmpty, "round \(round)")
                 }
                 let resolved = try harness.postAlert(TestAlerts.alertmanager("DiskLatency", status: "RESOLVED"))
@@ -155,7 +162,7 @@ struct AlertChannelTests {
                     #expect(updated.contains("Flapping"), "the resolved investigation still says it was flapping")
                 }
             }
-            #expect(harness.logs.records("flapping alert already flagged").count == 2)
+            #expect(harness.flapsRecorded == 2)
             let flagged = try harness.simulator.messages(in: Harness.alerts)
                 .filter { harness.isVigil($0) && $0.allText.contains("Flapping") }
             #expect(flagged.count == 1)
@@ -258,7 +265,7 @@ struct AlertChannelTests {
             _ = try await harness.waitUntil("the refused investigation post", method: "chat.postMessage") {
                 harness.simulator.calls(method: "chat.postMessage").first { !$0.answeredOK }
             }
-            try await harness.waitUntilHandled(alert, outcome: "new alert")
+            try await harness.waitUntilHandled(alert, outcome: .message(.newAlertPost))
             #expect(try harness.vigilReplies(thread: alert).isEmpty)
 
             // Not read again by catch-up (its post is behind the channel's cursor): resumed as an owed investigation.
@@ -280,10 +287,13 @@ struct AlertChannelTests {
             harness.simulator.injectFault(.dropConnectionAfterReading, method: "chat.postMessage", channel: Harness.alerts)
             let alert = try harness.postAlert(TestAlerts.alertmanager("LostAnswer"))
             let investigation = try await harness.waitForReplies(thread: alert)[0]
-            let found = try #require(await harness.logs.first("Slack's answer to a post was lost"))
-            #expect(found.metadata["slack.ts"] == investigation.ts)
-            #expect(found.metadata["vigil.post"] == "vigil_investigation")
-            try await harness.waitUntilHandled(alert, outcome: "new alert")
+            let found = try #require(await harness.activity.first(timeout: .seconds(10)) { activity -> WorkerActivity? in
+                if case .lostAnswerFound = activity { activity } else { nil }
+            })
+            guard case .lostAnswerFound(_, let foundTS, let kind) = found else { return }
+            #expect(foundTS == investigation.ts)
+            #expect(kind == .investigation)
+            try await harness.waitUntilHandled(alert, outcome: .message(.newAlertPost))
 
             // It is on record: a restart owes nothing, and the resolution updates that very message.
             try await harness.stopWorker()
@@ -304,7 +314,7 @@ struct AlertChannelTests {
             // An owed investigation: Slack refuses the first post.
             harness.simulator.injectFault(.slackError("fatal_error"), method: "chat.postMessage", channel: Harness.alerts)
             let owed = try harness.postAlert(TestAlerts.alertmanager("DiskFull"))
-            try await harness.waitUntilHandled(owed, outcome: "new alert")
+            try await harness.waitUntilHandled(owed, outcome: .message(.newAlertPost))
             // The next alert's reply is answered after 4 s, the owed one's resumed reply after 8 s: the new alert's
             // investigation ends while the resume is still busy with the owed one.
             harness.simulator.injectFault(.delay(.seconds(4)), method: "chat.postMessage", channel: Harness.alerts)
@@ -315,12 +325,15 @@ struct AlertChannelTests {
 
             // Every connection cut: the reconnect catches up, then resumes the owed investigations.
             for connection in harness.simulator.liveConnections() { try harness.simulator.cutTCP(connection.id) }
-            let summary = await harness.logs.first("owed investigations looked at", timeout: .seconds(30))
+            let summary = await harness.activity.first(timeout: .seconds(30)) { activity -> WorkerActivity? in
+                if case .owedInvestigationsLookedAt = activity { activity } else { nil }
+            }
             let looked = try #require(summary, "the resume after the reconnect ran")
-            #expect(looked.metadata["vigil.resumed"] == "1", "\(looked.metadata)")
+            guard case .owedInvestigationsLookedAt(let resumed, _, _) = looked else { return }
+            #expect(resumed == 1, "\(looked)")
             #expect(try harness.vigilReplies(thread: owed).count == 1)
             #expect(try harness.vigilReplies(thread: alert).count == 1, "the in-flight alert was not investigated again")
-            try await harness.waitUntilHandled(alert, outcome: "new alert")
+            try await harness.waitUntilHandled(alert, outcome: .message(.newAlertPost))
             #expect(try harness.vigilReplies(thread: alert).count == 1)
         }
     }
@@ -338,7 +351,7 @@ struct AlertChannelTests {
             #expect(replies[1].ts > question)
             #expect(replies[1].allText.contains("HighMemoryUsage"))
             #expect(replies[1].allText.contains("incident"))
-            try await harness.waitUntilHandled(question, outcome: "mention")
+            try await harness.waitUntilHandled(question, outcome: .mention)
             #expect(try harness.vigilReplies(thread: alert).count == 2)
             #expect(try harness.vigilPosts().isEmpty)
         }

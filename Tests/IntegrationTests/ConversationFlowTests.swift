@@ -1,3 +1,4 @@
+import AlertReading
 import Foundation
 import SlackSimulator
 import Testing
@@ -37,7 +38,7 @@ struct ConversationFlowTests {
             #expect(answer.ts > question)
             #expect(answer.allText.contains("History of"))
             #expect(answer.allText.contains("I don't know the root cause"), "it says plainly what it does not know")
-            try await harness.waitUntilHandled(question, outcome: "mention")
+            try await harness.waitUntilHandled(question, outcome: .mention)
             #expect(try harness.vigilReplies(thread: alert).count == 2, "the message and app_mention are answered once")
         }
     }
@@ -94,7 +95,7 @@ struct ConversationFlowTests {
             // A silence really suppresses: a matching alert is recorded, not investigated.
             _ = try await Self.slash(harness, "silence Noisy* 1h")
             let noisy = try harness.postAlert(TestAlerts.alertmanager("NoisyDisk", instance: "db-02:9100"))
-            try await harness.waitUntilHandled(noisy, outcome: "new alert")
+            try await harness.waitUntilHandled(noisy, outcome: .message(.newAlertPost))
             #expect(try harness.vigilReplies(thread: noisy).isEmpty)
         }
     }

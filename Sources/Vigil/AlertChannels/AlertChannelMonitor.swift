@@ -34,6 +34,7 @@ public actor AlertChannelMonitor {
     private var settings: AlertChannelSettings
     private let probes: ProbeExecutor
     private let logger: Logger
+    private let activity: WorkerActivityLog?
     private let now: @Sendable () -> Date
 
     private var watched: Set<String> = [] {
@@ -87,6 +88,8 @@ public actor AlertChannelMonitor {
     ///   - storeRetryDelays: the waits between attempts of a handling whose store write failed, before its post is
     ///     owed.
     ///   - probeResults: where investigations' check results are kept (read by the conversation layer).
+    ///   - activity: where flaps recorded without an investigation, lost answers found and passes over owed
+    ///     investigations are recorded (``WorkerActivity``); `nil` records nothing (production).
     public init(
         workspace: String,
         store: any VigilStore,
@@ -97,7 +100,8 @@ public actor AlertChannelMonitor {
         logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() },
         storeRetryDelays: [Duration] = AlertChannelMonitor.defaultStoreRetryDelays,
-        probeResults: ProbeResultCache = ProbeResultCache()
+        probeResults: ProbeResultCache = ProbeResultCache(),
+        activity: WorkerActivityLog? = nil
     ) {
         self.storeRetryDelays = storeRetryDelays
         self.probeResults = probeResults
@@ -108,6 +112,7 @@ public actor AlertChannelMonitor {
         self.settings = settings
         self.probes = probes
         self.logger = logger
+        self.activity = activity
         self.now = now
     }
 
@@ -387,6 +392,7 @@ public actor AlertChannelMonitor {
             let flaggedNow = try await store.markFlapping(incidentID: incident.id, at: now(), window: settings.flappingWindow)
             guard flaggedNow else {
                 logger.info("flapping alert already flagged; not re-investigated", metadata: ["vigil.incident": "\(incident.id)"])
+                activity?.record(.flapRecorded(incident: incident.id, channel: incident.channel, ts: incident.rootTS))
                 try await store.settleInvestigation(incidentID: incident.id)
                 return
             }
@@ -446,6 +452,8 @@ public actor AlertChannelMonitor {
                 "vigil.resumed": "\(resumed)", "vigil.owed": "\(claimed.count)",
                 "vigil.in_flight": "\(owed.count - claimed.count)",
             ])
+            activity?.record(.owedInvestigationsLookedAt(
+                resumed: resumed, owed: claimed.count, inFlight: owed.count - claimed.count))
         }
         return resumed
     }
@@ -852,6 +860,7 @@ public actor AlertChannelMonitor {
             logger.notice("Slack's answer to a post was lost, but the post arrived; using it", metadata: [
                 "slack.channel": "\(channel)", "slack.ts": "\(ts)", "vigil.post": "\(metadata.kind.rawValue)",
             ])
+            activity?.record(.lostAnswerFound(channel: channel, ts: ts, kind: metadata.kind))
             return ts
         }
     }

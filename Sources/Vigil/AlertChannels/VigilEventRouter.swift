@@ -10,6 +10,10 @@ import VigilStorage
 ///
 /// Before routing an Events API envelope it passes the store's `event_id` gate, so an event redelivered after a
 /// restart (when the in-memory dedupe has been lost) is still handled once.
+///
+/// When it is done with an event it logs "event handled" (debug) and, when given a ``WorkerActivityLog``, records
+/// the event's ``EventOutcome`` there; redeliveries dropped by the Socket Mode layer and by the store's gate are
+/// recorded too.
 public struct VigilEventRouter: SocketModeEnvelopeHandler {
     private struct EventsAPIBody: Decodable {
         struct Payload: Decodable {
@@ -23,6 +27,7 @@ public struct VigilEventRouter: SocketModeEnvelopeHandler {
     private let alerts: AlertChannelMonitor
     private let conversations: (any ConversationHandling)?
     private let logger: Logger
+    private let activity: WorkerActivityLog?
     private let now: @Sendable () -> Date
 
     /// - Parameters:
@@ -31,12 +36,15 @@ public struct VigilEventRouter: SocketModeEnvelopeHandler {
     ///   - alerts: the workspace's alert monitor.
     ///   - conversations: mentions, DMs, `/vigil` and buttons; `nil` ignores them (logged).
     ///   - logger: routing decisions at debug level.
+    ///   - activity: where each event's ``EventOutcome`` is recorded; `nil` records nothing (production).
+    ///   - now: the wall clock (injectable for tests).
     public init(
         workspace: String,
         store: any VigilStore,
         alerts: AlertChannelMonitor,
         conversations: (any ConversationHandling)?,
         logger: Logger,
+        activity: WorkerActivityLog? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.workspace = workspace
@@ -44,6 +52,7 @@ public struct VigilEventRouter: SocketModeEnvelopeHandler {
         self.alerts = alerts
         self.conversations = conversations
         self.logger = logger
+        self.activity = activity
         self.now = now
     }
 
@@ -74,10 +83,18 @@ public struct VigilEventRouter: SocketModeEnvelopeHandler {
         if envelope.eventType == "message", let channel = envelope.eventChannel, !channel.hasPrefix("D"),
            !alerts.isWatched(channel)
         {
-            logHandled(envelope, channel: channel, ts: nil, outcome: "\(MessageClassification.notWatched)")
+            finished(envelope, channel: channel, ts: nil, .message(.notWatched))
             return false
         }
         return true
+    }
+
+    /// Records, when there is a ``WorkerActivityLog``, that the Socket Mode layer dropped `envelope` as a
+    /// redelivery of an event it already dispatched (it logs that itself). Called on the libwebsockets service
+    /// thread.
+    public func droppedRedelivery(_ envelope: InboundEnvelope) {
+        activity?.record(.event(EventOutcome(
+            eventID: envelope.eventID, channel: envelope.eventChannel, ts: nil, disposition: .redelivery)))
     }
 
     /// An event ``needsHandling(_:)`` let through.
@@ -88,6 +105,8 @@ public struct VigilEventRouter: SocketModeEnvelopeHandler {
                     logger.info("event already handled before a restart; dropped", metadata: [
                         "slack.event_id": "\(eventID)", "slack.retry_attempt": "\(envelope.retryAttempt)",
                     ])
+                    activity?.record(.event(EventOutcome(
+                        eventID: eventID, channel: envelope.eventChannel, ts: nil, disposition: .handledBeforeRestart)))
                     return
                 }
             } catch is CancellationError {
@@ -106,35 +125,39 @@ public struct VigilEventRouter: SocketModeEnvelopeHandler {
         } catch {
             logger.warning("events_api envelope without a readable event; acked and dropped",
                            metadata: ["slack.envelope_id": "\(envelope.envelopeID)"])
+            activity?.record(.event(EventOutcome(
+                eventID: envelope.eventID, channel: envelope.eventChannel, ts: nil, disposition: .unreadable)))
             return
         }
         let message = body.payload.event
         if envelope.eventType == "app_mention" {
             await conversations?.handleMessage(message, isMention: true)
-            logHandled(envelope, channel: message.channel, ts: message.ts, outcome: "mention")
+            finished(envelope, channel: message.channel, ts: message.ts, .mention)
             return
         }
         let classification = await alerts.handle(message)
         if case .humanMessage = classification, message.channelType == "im" || message.channel?.hasPrefix("D") == true {
             await conversations?.handleMessage(message, isMention: false)
         }
-        logHandled(envelope, channel: message.channel, ts: message.message?.ts ?? message.ts, outcome: "\(classification)")
+        finished(envelope, channel: message.channel, ts: message.message?.ts ?? message.ts, .message(classification))
     }
 
-    /// The end of one event's handling (debug level): what it was taken for. Operators read it when asking "why
-    /// did Vigil not answer this post?"; the integration tests and `vigil-demo` wait for it.
+    /// The end of one event's handling: what it was taken for, logged at debug level ("event handled": operators
+    /// read it when asking "why did Vigil not answer this post?") and recorded in the ``WorkerActivityLog``, if any
+    /// (the integration tests and `vigil-demo` wait for it there).
     /// - Parameters:
     ///   - channel: the event's channel.
     ///   - ts: the post the event is about (for an edit, the edited post).
-    ///   - outcome: what the event was taken for (a ``MessageClassification`` description, `mention`, …).
-    ///   The outcome is described only when debug logs are on (the skip runs on the service thread for every
-    ///   chatter envelope).
-    private func logHandled(
-        _ envelope: InboundEnvelope, channel: String?, ts: String?, outcome: @autoclosure () -> String
+    ///   - disposition: what the event was taken for. It is described only when debug logs are on (the skip runs
+    ///     on the service thread for every chatter envelope).
+    private func finished(
+        _ envelope: InboundEnvelope, channel: String?, ts: String?, _ disposition: EventOutcome.Disposition
     ) {
         logger.debug("event handled", metadata: [
             "slack.event_id": "\(envelope.eventID ?? "-")", "slack.channel": "\(channel ?? "-")",
-            "slack.ts": "\(ts ?? "-")", "vigil.outcome": "\(outcome())",
+            "slack.ts": "\(ts ?? "-")", "vigil.outcome": "\(disposition)",
         ])
+        activity?.record(.event(EventOutcome(
+            eventID: envelope.eventID, channel: channel, ts: ts, disposition: disposition)))
     }
 }

@@ -1,39 +1,55 @@
 import Logging
-import VigilBase
+import Synchronization
 
-/// What the worker logged during a test: the records the tests wait on, plus every warning and error.
+/// The warnings and errors the worker logged during a test, reported when the test fails. Tests wait on the
+/// worker's ``WorkerActivityLog``, never on its log lines.
 final class LogRecorder: Sendable {
-    typealias Record = LogTap.Record
+    /// One kept record.
+    struct Record: Sendable, CustomStringConvertible {
+        var level: Logger.Level
+        var message: String
+        var metadata: [String: String]
 
-    static let interesting = [
-        "event handled", "redelivered event already dispatched", "event already handled before a restart",
-        "flapping alert already flagged", "storm mode", "resuming an investigation", "owed investigations looked at",
-        "Slack's answer to a post was lost",
-    ]
+        var description: String {
+            "[\(level)] \(message) " + metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        }
+    }
 
-    private let tap = LogTap(interesting: LogRecorder.interesting, keepLevel: .warning)
+    private let kept = Mutex<[Record]>([])
 
-    var logger: Logger { tap.logger(label: "vigil.test", tapLevel: .debug) }
+    /// A logger at debug level (so the worker's debug logging runs) that keeps its warnings and errors here.
+    var logger: Logger {
+        var logger = Logger(label: "vigil.test") { _ in Handler(recorder: self) }
+        logger.logLevel = .debug
+        return logger
+    }
 
-    var records: [Record] { tap.records }
+    /// The warnings and errors logged so far, oldest first.
+    var records: [Record] { kept.withLock { $0 } }
 
+    /// The warnings and errors, one a line.
     var problems: String {
-        records.filter { $0.level >= .warning }.map(\.description).joined(separator: "\n")
+        records.map(\.description).joined(separator: "\n")
     }
 
-    func records(_ prefix: String, _ metadata: [String: String] = [:]) -> [Record] {
-        records.filter { Self.matches($0, prefix, metadata) }
-    }
+    private struct Handler: LogHandler {
+        let recorder: LogRecorder
+        var metadata: Logger.Metadata = [:]
+        var metadataProvider: Logger.MetadataProvider?
+        var logLevel: Logger.Level = .debug
 
-    func first(_ prefix: String, _ metadata: [String: String] = [:], timeout: Duration = .seconds(10)) async -> Record? {
-        await tap.first(where: { Self.matches($0, prefix, metadata) }, timeout: timeout)
-    }
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
 
-    func first(where predicate: @escaping @Sendable (Record) -> Bool, timeout: Duration = .seconds(10)) async -> Record? {
-        await tap.first(where: predicate, timeout: timeout)
-    }
-
-    private static func matches(_ record: Record, _ prefix: String, _ metadata: [String: String]) -> Bool {
-        record.message.hasPrefix(prefix) && metadata.allSatisfy { record.metadata[$0.key] == $0.value }
+        func log(event: LogEvent) {
+            guard event.level >= .warning else { return }
+            var merged = metadata
+            if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+            if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
+            let record = Record(level: event.level, message: "\(event.message)", metadata: merged.mapValues { "\($0)" })
+            recorder.kept.withLock { $0.append(record) }
+        }
     }
 }

@@ -22,7 +22,10 @@ final class VigilWorkerHarness: Sendable {
     static let bob = "U0SIMBOB"
 
     let simulator: SlackSimulator
+    /// Warnings and errors the worker logged (reported when a test fails).
     let logs = LogRecorder()
+    /// What the worker reports it did (event outcomes, recovery steps), across restarts: what the tests wait on.
+    let activity = WorkerActivityLog()
     let stateDirectory: String
     private let configuration: DaemonConfiguration
     private let connections: Int
@@ -105,7 +108,8 @@ final class VigilWorkerHarness: Sendable {
     /// Starts a new worker on the state directory and waits until it is live and has started catching up.
     func startWorker() async throws {
         let historyCalls = simulator.calls(method: "conversations.history").count
-        let application = VigilApplication(configuration: configuration, environment: [:], logger: logs.logger)
+        let application = VigilApplication(configuration: configuration, environment: [:], logger: logs.logger,
+                                           activity: activity)
         var quiet = Logger(label: "vigil.test.group") { _ in SwiftLogNoOpLogHandler() }
         quiet.logLevel = .critical
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
@@ -209,22 +213,37 @@ final class VigilWorkerHarness: Sendable {
         }
     }
 
-    /// Waits until the worker finished handling the event of the message `ts` (the router's "event handled").
+    /// Waits until the worker finished handling the event of the message `ts` (the router's ``EventOutcome``).
+    /// - Parameters:
+    ///   - ts: the post (for an edit, the edited post).
+    ///   - outcome: what the event must have been taken for; `nil` accepts any outcome.
+    /// - Returns: the outcome.
+    /// - Throws: ``WaitFailure`` when no such outcome is recorded within `timeout`.
     @discardableResult
-    func waitUntilHandled(_ ts: String, outcome: String? = nil, timeout: Duration = .seconds(10)) async throws -> LogRecorder.Record {
+    func waitUntilHandled(
+        _ ts: String, outcome: EventOutcome.Disposition? = nil, timeout: Duration = .seconds(10)
+    ) async throws -> EventOutcome {
         // By ts, or by the event ids Slack sent for that post (a router that skips an event before decoding it
         // only knows its id).
         let eventIDs = Set(eventIDs(for: ts))
-        let record = await logs.first(where: { record in
-            record.message == "event handled"
-                && (record.metadata["slack.ts"] == ts || eventIDs.contains(record.metadata["slack.event_id"] ?? "-"))
-                && (outcome.map { (record.metadata["vigil.outcome"] ?? "").contains($0) } ?? true)
-        }, timeout: timeout)
-        guard let record else {
-            let seen = logs.records("event handled", ["slack.ts": ts]).map { $0.metadata["vigil.outcome"] ?? "-" }
-            throw WaitFailure(description: "the worker did not finish handling the event of \(ts) as \(outcome ?? "anything") within \(timeout); handled as: \(seen)")
+        let handled = await activity.firstEvent(timeout: timeout) { event in
+            (event.ts == ts || event.eventID.map(eventIDs.contains) == true)
+                && (outcome.map { $0 == event.disposition } ?? true)
         }
-        return record
+        guard let handled else {
+            let seen = activity.entries.compactMap(\.event).filter { $0.ts == ts }.map { "\($0.disposition)" }
+            let expected = outcome.map { "\($0)" } ?? "anything"
+            throw WaitFailure(description: "the worker did not finish handling the event of \(ts) as \(expected) "
+                + "within \(timeout); handled as: \(seen)")
+        }
+        return handled
+    }
+
+    /// How many flaps of already-flagged incidents were recorded without a new investigation so far.
+    var flapsRecorded: Int {
+        activity.entries.count { activity in
+            if case .flapRecorded = activity { true } else { false }
+        }
     }
 
     /// The ids of every event Slack sent about the message `ts` (the post, its `app_mention`, edits of it).
