@@ -160,6 +160,10 @@ struct AlertStatement: Sendable, Hashable {
 
         var status = found?.phrase.status
         var severity = found?.phrase.severity
+        // `Problem acknowledged by Jane`: an acknowledgement is news about an alert, not a firing.
+        if words.contains(where: { ["acknowledged", "acked", "silenced", "snoozed", "muted"].contains($0) }) {
+            status = .other
+        }
 
         // The subject.
         var subjectText: String
@@ -193,7 +197,7 @@ struct AlertStatement: Sendable, Hashable {
             subjectText = quoted
         } else {
             // `<name> (<host>)`.
-            if let open = subjectText.firstIndex(of: "("), subjectText.hasSuffix(")") || subjectText.contains(")") {
+            if let open = subjectText.firstIndex(of: "("), !subjectText[..<open].trimmedWhitespace.isEmpty {
                 let inside = subjectText[subjectText.index(after: open)...].prefix(while: { $0 != ")" }).trimmedWhitespace
                 if Self.isHostToken(inside) || Self.isDottedName(inside) { host = host ?? inside }
                 subjectText = String(subjectText[..<open]).trimmedWhitespace
@@ -216,10 +220,7 @@ struct AlertStatement: Sendable, Hashable {
                 if !value.isEmpty { host = host ?? String(value) }
             }
             // `<name> on <host>` / `<name> for <host>`.
-            if let (name, prose) = Self.proseHost(subjectText) {
-                host = host ?? prose
-                if !name.isEmpty { subjectText = name }
-            }
+            if let (_, prose) = Self.proseHost(subjectText) { host = host ?? prose }
         }
         if host == nil, let (_, prose) = Self.proseHost(text) { host = prose }
         // A `<host> <check>` subject (`fs-02 Ping`).
@@ -332,7 +333,7 @@ struct AlertStatement: Sendable, Hashable {
         }
         var tokens = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         while let last = tokens.last,
-            connectors.contains(last.lowercasedWords.joined()) || last.allSatisfy({ !$0.isLetter && !$0.isNumber })
+            connectors.contains(last.lowercasedWords.joined()) || last.allSatisfy({ $0.isASCII && !$0.isLetter && !$0.isNumber })
         {
             tokens.removeLast()
         }
@@ -414,8 +415,13 @@ struct AlertStatement: Sendable, Hashable {
     /// decoration words, and without trailing markup.
     static func stripDecorations(_ line: String) -> String {
         var text = GenericAlertParser.cleanTitle(line)
-        while let first = text.first, "*_~>".contains(first) { text = String(text.dropFirst()).trimmedWhitespace }
-        while let last = text.last, "*_~".contains(last) { text = String(text.dropLast()).trimmedWhitespace }
+        while let first = text.first, first == ">" { text = String(text.dropFirst()).trimmedWhitespace }
+        // Markup around the whole line (`*** PROBLEM … ***`), not inside it (`Queue backlog *growing*`).
+        while text.count >= 2, let first = text.first, let last = text.last, "*_~".contains(first), "*_~".contains(last),
+            !text.dropFirst().dropLast().contains(first) || text.hasPrefix("\(first)\(first)")
+        {
+            text = String(text.dropFirst().dropLast()).trimmedWhitespace
+        }
         let again = GenericAlertParser.cleanTitle(text)
         return again.isEmpty ? text : again
     }

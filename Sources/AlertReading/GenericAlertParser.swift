@@ -47,6 +47,16 @@ public struct GenericAlertParser: AlertParser, ContentAlertParser {
         for (key, value) in LabelLines.pairs(in: pieces) where labels[Self.labelKey(key)] == nil {
             labels[Self.labelKey(key)] = value
         }
+        // `Impacted entity: checkout-service` (a key of several words ending in `entity`).
+        for piece in pieces {
+            guard let (key, value) = piece.keyValue(separators: [":"]), !value.isEmpty, !value.hasPrefix("//") else {
+                continue
+            }
+            let keyWords = key.lowercasedWords
+            if keyWords.count <= 3, keyWords.last == "entity", labels[Self.labelKey(key)] == nil {
+                labels[Self.labelKey(key)] = value.withoutSurroundingBackticks
+            }
+        }
         // Labels not taken from the title line, for the name (a title `Monitor: X is Down` is not a name field).
         var bodyLabels: [String: String] = [:]
         for field in content.fields {
@@ -86,6 +96,11 @@ public struct GenericAlertParser: AlertParser, ContentAlertParser {
             name = beforeValue.isEmpty ? statement.subject : beforeValue
         } else if !statement.subject.isEmpty {
             name = statement.subject
+        } else if !titleIsLabels, !cleaned.lowercasedWords.allSatisfy({
+            AlertStatement.emptyTitleWords.contains($0) || AlertStatement.stateWords.contains($0)
+        }) {
+            // `Job Failed.`: the title names something, just not in a subject's shape.
+            name = cleaned
         } else if let service = LabelLines.first(Self.serviceKeys, in: labels) {
             name = service
         } else if titleIsLabels, let host = LabelLines.first(LabelLines.hostKeys, in: labels) {
