@@ -26,6 +26,9 @@ import VigilStorage
 ///    already flagged (flapping is flagged once; further flaps are recorded, not re-investigated).
 /// 4. A resolution (a resolved post, an edit, a bot reply) closes the incident: ✅ on the alert, a short note in its
 ///    thread, and the investigation message updated in place.
+/// 6. Every root bot post in a watched channel is answered once (docs/alert-formats.md, "Every post is answered"):
+///    a post whose status is not stated is investigated as firing, a repeat gets one line naming the alert and its
+///    severity, a resolution or update of nothing open gets a one-line note.
 public actor AlertChannelMonitor {
     private let workspace: String
     private let store: any VigilStore
