@@ -5,7 +5,7 @@ CONFIG_DIR   ?= /etc/vigil
 UNIT_DIR     ?= /etc/systemd/system
 # deploy/vigil.service's Documentation= points here (file:///usr/local/share/doc/vigil/…)
 DOC_DIR      ?= $(PREFIX)/share/doc/vigil
-DOCS          = README.md docs/architecture.md docs/configuration.md docs/operations.md docs/performance.md docs/security.md
+DOCS          = README.md docs/alert-formats.md docs/architecture.md docs/configuration.md docs/operations.md docs/performance.md docs/security.md
 BUILD_FLAGS  ?=
 # -function-sections: one section per function, so the link can put the hot ones together (bench/hot-functions.order)
 RELEASE_FLAGS = -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections

@@ -136,6 +136,7 @@ extension InvestigationMessage {
         case .acknowledged: "acknowledged"
         case .open:
             switch facts.alert.status {
+            case .firing where !facts.alert.statusStated: "status not stated, investigated as firing"
             case .firing: "firing"
             case .resolved: "resolved by source"
             case .other: "open"

@@ -74,6 +74,9 @@ public struct Alert: Sendable, Hashable, Codable {
     public var links: [AlertLink]
     /// Stable dedupe key, source-prefixed; never the Slack ts.
     public var identity: String
+    /// `false` when the post did not say where the alert stands (no status word, field or colour): a root post
+    /// read this way is investigated as firing, and the reply says that the status was not stated.
+    public var statusStated: Bool
 
     public init(
         source: AlertSource,
@@ -85,7 +88,8 @@ public struct Alert: Sendable, Hashable, Codable {
         host: String? = nil,
         service: String? = nil,
         links: [AlertLink] = [],
-        identity: String
+        identity: String,
+        statusStated: Bool = true
     ) {
         self.source = source
         self.status = status
@@ -97,5 +101,26 @@ public struct Alert: Sendable, Hashable, Codable {
         self.service = service
         self.links = links
         self.identity = identity
+        self.statusStated = statusStated
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case source, status, severity, name, summary, labels, host, service, links, identity, statusStated
+    }
+
+    /// Decodes an alert; alerts stored before `statusStated` existed read as stated.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        source = try container.decode(AlertSource.self, forKey: .source)
+        status = try container.decode(AlertStatus.self, forKey: .status)
+        severity = try container.decode(AlertSeverity.self, forKey: .severity)
+        name = try container.decode(String.self, forKey: .name)
+        summary = try container.decode(String.self, forKey: .summary)
+        labels = try container.decode([String: String].self, forKey: .labels)
+        host = try container.decodeIfPresent(String.self, forKey: .host)
+        service = try container.decodeIfPresent(String.self, forKey: .service)
+        links = try container.decode([AlertLink].self, forKey: .links)
+        identity = try container.decode(String.self, forKey: .identity)
+        statusStated = try container.decodeIfPresent(Bool.self, forKey: .statusStated) ?? true
     }
 }

@@ -49,6 +49,35 @@ public enum AlertParsing {
         return GenericAlertParser().parse(content: content)
     }
 
+    /// Reads a bot's **root post in a watched channel**, which is always an alert (the promise to the user: every
+    /// such post gets an answer). Never `nil`:
+    /// * a post whose status cannot be read (``Alert/statusStated`` `false`) is read as **firing**, so it is
+    ///   investigated, and the reply says the status was not stated;
+    /// * a post with no text at all (an image, a file) becomes a firing alert named after its author
+    ///   (`Post by <bot name>`), identity `generic:<bot name or id>`.
+    ///
+    /// - Parameters:
+    ///   - message: the root post.
+    ///   - knownSource: the source already known for this author, tried first when given.
+    public static func readRootPost(_ message: SlackMessage, knownSource: AlertSource? = nil) -> Alert {
+        if var alert = parse(message, knownSource: knownSource) {
+            if !alert.statusStated { alert.status = .firing }
+            return alert
+        }
+        let current = message.currentVersion
+        let author = (current.botProfile?.name ?? current.username)?.trimmedWhitespace
+        let who = author.flatMap { $0.isEmpty ? nil : $0 } ?? current.botID ?? current.appID ?? "a bot"
+        return Alert(
+            source: .generic,
+            status: .firing,
+            severity: .unknown,
+            name: "Post by \(who)",
+            summary: "The post has no text to read.",
+            identity: AlertIdentity.make(.generic, [who]),
+            statusStated: false
+        )
+    }
+
     /// The status a bot's **thread reply** expresses about its thread's alert, or `nil` when it says none (an image,
     /// a comment). Replies are updates: firing words alone ("Problem", "alert") do not re-fire an alert.
     ///

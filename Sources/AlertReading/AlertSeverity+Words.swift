@@ -3,7 +3,7 @@ import VigilBase
 extension AlertSeverity {
     /// Normalises a severity, level or priority value as tools write it.
     ///
-    /// critical/crit/disaster/fatal/emergency/P1/SEV1 → `critical`; high/error/major/P2/SEV2 → `high`;
+    /// critical/crit/disaster/fatal/emergency/P0/P1/SEV0/SEV1 → `critical`; high/error/major/P2/SEV2 → `high`;
     /// warning/warn/average/minor/medium/P3/SEV3 → `warning`; info/information/informational/notice/low/debug/P4/P5 →
     /// `info`. Case and surrounding punctuation are ignored (`[P1]`, `` `critical` ``, `High`).
     ///
@@ -11,7 +11,8 @@ extension AlertSeverity {
     public init?(normalising value: String) {
         let key = value.lowercasedWords.joined()
         switch key {
-        case "critical", "crit", "disaster", "fatal", "emergency", "emerg", "p1", "sev1", "severity1", "page":
+        case "critical", "crit", "disaster", "fatal", "emergency", "emerg", "p0", "p1", "sev0", "sev1", "severity0",
+            "severity1", "page":
             self = .critical
         case "high", "error", "err", "major", "p2", "sev2", "severity2":
             self = .high

@@ -26,6 +26,9 @@ import VigilStorage
 ///    already flagged (flapping is flagged once; further flaps are recorded, not re-investigated).
 /// 4. A resolution (a resolved post, an edit, a bot reply) closes the incident: ✅ on the alert, a short note in its
 ///    thread, and the investigation message updated in place.
+/// 6. Every root bot post in a watched channel is answered once (docs/alert-formats.md, "Every post is answered"):
+///    a post whose status is not stated is investigated as firing, a repeat gets one line naming the alert and its
+///    severity, a resolution or update of nothing open gets a one-line note.
 public actor AlertChannelMonitor {
     private let workspace: String
     private let store: any VigilStore
@@ -293,13 +296,9 @@ public actor AlertChannelMonitor {
 
     private func handleNewPost(_ message: SlackMessage) async throws {
         guard let channel = message.channel, let ts = message.ts else { return }
-        guard let alert = AlertParsing.parse(message) else {
-            if try await store.markMessageHandled(workspace: workspace, channel: channel, ts: ts, purpose: .alert, at: now()) {
-                logger.notice("bot post without readable content; not an alert", metadata: ["slack.channel": "\(channel)", "slack.ts": "\(ts)"])
-            }
-            try await store.advanceCursor(workspace: workspace, channel: channel, to: ts, at: now())
-            return
-        }
+        // A root bot post in a watched channel is an alert, always answered (docs/alert-formats.md, "Every post is
+        // answered"): a post whose status cannot be read is investigated as firing.
+        let alert = AlertParsing.readRootPost(message)
         // The alert's row is the post's dedupe gate, written with its incident in one transaction: a store failure
         // leaves neither, so the post can be handled again.
         let outcome = try await store.recordAlert(alert, workspace: workspace, channel: channel, ts: ts, threadTS: message.threadTS, at: now())
@@ -329,7 +328,7 @@ public actor AlertChannelMonitor {
                 let link = threadLink(channel: incident.channel, ts: incident.rootTS)
                 _ = try await slack.post(
                     channel: channel,
-                    text: "Same alert as <\(link)|this open incident> (seen \(incident.occurrences)× since \(Self.clock(incident.firstSeen)) UTC). Follow it there.",
+                    text: "Repeat of \(Self.label(alert)) — same as <\(link)|this open incident> (seen \(incident.occurrences)× since \(Self.clock(incident.firstSeen)) UTC). Follow it there.",
                     blocks: nil, threadTS: ts, priority: .statusUpdate)
             }
         case .resolved(let incident, let duration):
@@ -337,7 +336,22 @@ public actor AlertChannelMonitor {
             try await announceResolution(incident, alert: alert, duration: duration, resolvedBy: "source")
         case .resolvedUnknown:
             logger.info("resolution for an alert Vigil never saw open", metadata: metadata)
-        case .updated, .duplicate:
+            _ = try await slack.post(
+                channel: channel,
+                text: "Resolved: \(Self.label(alert)). Vigil saw no open incident for it, so there is nothing to close.",
+                blocks: nil, threadTS: ts, priority: .statusUpdate)
+        case .updated(let incident):
+            // A root post that neither fires nor resolves (acknowledged, no data…) is still answered once.
+            logger.info("alert update without a state change", metadata: metadata)
+            let text: String
+            if let incident {
+                let link = threadLink(channel: incident.channel, ts: incident.rootTS)
+                text = "Update on \(Self.label(alert)) (\(Self.statusPhrase(alert))), recorded on <\(link)|this open incident>."
+            } else {
+                text = "Update on \(Self.label(alert)) (\(Self.statusPhrase(alert))); Vigil has no open incident for it."
+            }
+            _ = try await slack.post(channel: channel, text: text, blocks: nil, threadTS: ts, priority: .statusUpdate)
+        case .duplicate:
             break
         }
     }
@@ -874,6 +888,22 @@ public actor AlertChannelMonitor {
     private func threadLink(channel: String, ts: String) -> String {
         let base = settings.workspaceURL ?? "https://slack.com"
         return "\(base)/archives/\(channel)/p\(ts.replacing(".", with: ""))"
+    }
+
+    /// `*Disk full on db-1* (critical)`: the alert's name and severity, for one-line replies.
+    static func label(_ alert: Alert) -> String {
+        let name = alert.name.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        let escaped = name.isEmpty ? "an unnamed alert" : "*\(SlackText.escaped(name, limit: 150))*"
+        return alert.severity == .unknown ? "\(escaped) (severity not stated)" : "\(escaped) (\(alert.severity.rawValue))"
+    }
+
+    /// The words of an `other` status for a one-line reply.
+    private static func statusPhrase(_ alert: Alert) -> String {
+        switch alert.status {
+        case .firing: "firing"
+        case .resolved: "resolved"
+        case .other: "neither firing nor resolved"
+        }
     }
 
     private static func clock(_ date: Date) -> String {

@@ -129,7 +129,8 @@ struct AlertParsingTests {
                     ":large_green_circle: Nightly backup recovered on nas-01",
                     username: "backup-bot"
                 ),
-                identity: "generic:nightly backup on nas 01"
+                // The subject before the state word, and the host named in prose (docs/alert-formats.md).
+                identity: "generic:nightly backup|nas-01"
             ),
         ]
     }
