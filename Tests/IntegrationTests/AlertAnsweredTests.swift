@@ -29,7 +29,7 @@ struct AlertAnsweredTests {
             #expect(text.contains("status not stated"))
             #expect(text.contains("Nightly export"))
             #expect(harness.incidentID(of: replies[0]) != nil)
-            try await harness.waitUntilHandled(ts, outcome: "new alert post")
+            try await harness.waitUntilHandled(ts, outcome: .message(.newAlertPost))
             #expect(try harness.vigilReplies(thread: ts).count == 1)
         }
     }
@@ -59,7 +59,7 @@ struct AlertAnsweredTests {
                 channel: Harness.alerts, text: "Check_MK: db-01/Memory CRIT -> OK", username: "Checkmk",
                 botID: "B0CHECKMK")
             try await harness.waitForCheckmark(on: firing)
-            try await harness.waitUntilHandled(recovery, outcome: "new alert post")
+            try await harness.waitUntilHandled(recovery, outcome: .message(.newAlertPost))
         }
     }
 
