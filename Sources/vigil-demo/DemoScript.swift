@@ -135,8 +135,8 @@ struct DemoScript: Sendable {
                     name: "demo",
                     appToken: SecretValue("xapp-demo-1-A0SIMAPP-0000-demo"),
                     botToken: SecretValue("xoxb-demo-0000-0000-demo"),
-                    appTokenSource: "vigil demo",
-                    botTokenSource: "vigil demo",
+                    appTokenSource: "vigil-demo",
+                    botTokenSource: "vigil-demo",
                     apiURL: apiURL,
                     alertChannels: [DemoPlay.alerts],
                     permissions: PermissionsConfiguration(
