@@ -225,7 +225,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "VigilCoreTests",
+            name: "UnitTests",
             dependencies: [
                 "VigilBase", "SlackSocketMode", "CurlHTTP", "SlackWebClient", "AlertReading", "VigilStorage",
                 "AlertInvestigation", "Vigil", "VigilDaemon",
