@@ -11,44 +11,26 @@ import VigilStorage
 /// Shared by the conversation handlers and the approvals; it only reads settings, Slack and its caches, and calls
 /// nobody back.
 actor AccessPolicy {
-    /// The team id.
-    let workspace: String
-    /// For channels' privacy and members.
-    let slack: any SlackMessaging
+    /// The workspace, its store and Web API client, the logger and the clock.
+    let context: ConversationContext
     /// Permissions and cache lifetimes (replaced by ``apply(_:)`` on a configuration reload).
     var settings: ConversationSettings
     /// Resolves user groups named in permissions.
     let userGroups: (any UserGroupResolver)?
-    /// Refusals and failed look-ups.
-    let logger: Logger
-    /// The wall clock.
-    let now: @Sendable () -> Date
     /// User-group members and when they were fetched.
     var userGroupCache: [String: (members: Set<String>, fetchedAt: Date)] = [:]
     /// Channels' privacy and members for channel-scoped permissions (bounded, expiring).
     var channelFactsCache: [String: ChannelFacts] = [:]
 
     /// - Parameters:
-    ///   - workspace: The team id (people of other teams are told apart by it).
-    ///   - slack: For channels' privacy and members.
+    ///   - context: The workspace (people of other teams are told apart by it), its Web API client (channels'
+    ///     privacy and members), the logger (refusals, failed look-ups) and the clock.
     ///   - settings: Permissions and cache lifetimes.
     ///   - userGroups: Resolves user groups named in permissions; `nil` treats every group as empty (logged).
-    ///   - logger: Refusals and failed look-ups.
-    ///   - now: The wall clock.
-    init(
-        workspace: String,
-        slack: any SlackMessaging,
-        settings: ConversationSettings,
-        userGroups: (any UserGroupResolver)?,
-        logger: Logger,
-        now: @escaping @Sendable () -> Date
-    ) {
-        self.workspace = workspace
-        self.slack = slack
+    init(context: ConversationContext, settings: ConversationSettings, userGroups: (any UserGroupResolver)?) {
+        self.context = context
         self.settings = settings
         self.userGroups = userGroups
-        self.logger = logger
-        self.now = now
     }
 
     /// Applies new settings (a configuration reload); cached user-group and channel members are dropped, so a changed
@@ -91,7 +73,7 @@ actor AccessPolicy {
         case .unknown:
             return Self.groupLookupFailedRefusal
         case .notAllowed:
-            logger.info("refused", metadata: ["slack.user": "\(user)", "vigil.action": "\(action.rawValue)"])
+            context.logger.info("refused", metadata: ["slack.user": "\(user)", "vigil.action": "\(action.rawValue)"])
             let who = settings.permissions[action].isNobody ? "Nobody is" : "You're not"
             return .refusal(
                 "\(who) allowed to \(action.description) here. An admin can add you (or one of your user groups) to "
@@ -118,7 +100,7 @@ actor AccessPolicy {
     /// ``ConversationSettings/userGroupCacheTTL``.
     private func groups(of user: String, among candidates: [String]) async -> Result<Set<String>, any Error> {
         guard let userGroups else {
-            logger.warning(
+            context.logger.warning(
                 "permissions name user groups but no user-group resolver is configured; groups count as empty"
             )
             return .success([])
@@ -127,15 +109,15 @@ actor AccessPolicy {
         for group in candidates {
             let members: Set<String>
             if let cached = userGroupCache[group],
-                HumanFormat.between(cached.fetchedAt, now()) < settings.userGroupCacheTTL
+                HumanFormat.between(cached.fetchedAt, context.now()) < settings.userGroupCacheTTL
             {
                 members = cached.members
             } else {
                 do {
                     members = try await userGroups.members(ofUserGroup: group)
-                    userGroupCache[group] = (members, now())
+                    userGroupCache[group] = (members, context.now())
                 } catch {
-                    logger.warning("user-group lookup failed: \(error)", metadata: ["slack.usergroup": "\(group)"])
+                    context.logger.warning("user-group lookup failed: \(error)", metadata: ["slack.usergroup": "\(group)"])
                     return .failure(GroupLookupFailed())
                 }
             }
@@ -155,7 +137,7 @@ actor AccessPolicy {
     /// a team (older payloads) count as the workspace's own.
     func isExternal(_ source: ActionSource) -> Bool {
         guard let team = source.team, !team.isEmpty else { return false }
-        return team != workspace
+        return team != context.workspace
     }
 
     /// The refusal for a person of another team whom `permissions.other_teams` does not list; `nil` for everyone
@@ -168,7 +150,7 @@ actor AccessPolicy {
         case .unknown:
             return Self.groupLookupFailedRefusal
         case .notAllowed:
-            logger.info(
+            context.logger.info(
                 "refused a person of another team",
                 metadata: ["slack.user": "\(source.user)", "slack.team": "\(source.team ?? "")"]
             )
@@ -198,7 +180,7 @@ actor AccessPolicy {
                     + "did nothing. Try again in a minute."
             )
         case .hidden:
-            logger.info(
+            context.logger.info(
                 "refused: incident in a channel the person cannot see",
                 metadata: [
                     "slack.user": "\(source.user)", "vigil.incident": "\(incident.id)",
@@ -284,21 +266,21 @@ actor AccessPolicy {
 
     /// The channel's facts, from the cache while fresh, else from Slack; `nil` when Slack did not answer.
     private func channelFacts(_ channel: String, needMembers: Bool) async -> ChannelFacts? {
-        let at = now()
+        let at = context.now()
         var facts = channelFactsCache[channel]
         if let cached = facts, HumanFormat.between(cached.fetchedAt, at) >= settings.channelAccessCacheTTL {
             facts = nil
         }
         do {
             if facts == nil {
-                facts = ChannelFacts(isPrivate: try await slack.channelIsPrivate(channel: channel), fetchedAt: at)
+                facts = ChannelFacts(isPrivate: try await context.slack.channelIsPrivate(channel: channel), fetchedAt: at)
             }
             if var known = facts, known.members == nil, known.isPrivate || needMembers {
-                known.members = try await slack.channelMembers(channel: channel)
+                known.members = try await context.slack.channelMembers(channel: channel)
                 facts = known
             }
         } catch {
-            logger.warning("could not read a channel's privacy or members: \(error)", metadata: ["slack.channel": "\(channel)"])
+            context.logger.warning("could not read a channel's privacy or members: \(error)", metadata: ["slack.channel": "\(channel)"])
             return nil
         }
         if let facts { remember(facts, of: channel) }
@@ -309,7 +291,7 @@ actor AccessPolicy {
     private func remember(_ facts: ChannelFacts, of channel: String) {
         channelFactsCache[channel] = facts
         guard channelFactsCache.count > Self.channelFactsCacheLimit else { return }
-        let at = now()
+        let at = context.now()
         channelFactsCache = channelFactsCache.filter {
             HumanFormat.between($0.value.fetchedAt, at) < settings.channelAccessCacheTTL
         }

@@ -15,12 +15,8 @@ import VigilStorage
 ///
 /// The conversation handlers hand it decisions; it calls nobody back. Time comes from the injected `now` only.
 public actor ApprovalService {
-    /// The team id.
-    let workspace: String
-    /// The audit log (requests, decisions, expiry) and incidents.
-    let store: any VigilStore
-    /// The workspace's Web API client.
-    let slack: any SlackMessaging
+    /// The workspace, its store and Web API client, the logger and the clock.
+    let context: ConversationContext
     /// Who may approve, and which channels they can see.
     let policy: AccessPolicy
     /// Approvers, timeout, self-approval (replaced by ``apply(_:)`` on a configuration reload).
@@ -29,10 +25,6 @@ public actor ApprovalService {
     let probes: ProbeExecutor
     /// Where an approved run's result is added to the incident's.
     let probeResults: ProbeResultCache
-    /// Decisions and failures.
-    let logger: Logger
-    /// The wall clock.
-    let now: @Sendable () -> Date
     /// Reads free-text approval replies.
     let intentDetector = ApprovalIntentDetector()
     /// Finds incidents and their alerts.
@@ -71,35 +63,27 @@ public actor ApprovalService {
         logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        let context = ConversationContext(workspace: workspace, store: store, slack: slack, logger: logger, now: now)
         self.init(
-            workspace: workspace, store: store, slack: slack, settings: settings,
-            policy: AccessPolicy(workspace: workspace, slack: slack, settings: settings, userGroups: userGroups,
-                                 logger: logger, now: now),
-            probeResults: probeResults, probes: probes, logger: logger, now: now)
+            context: context, settings: settings,
+            policy: AccessPolicy(context: context, settings: settings, userGroups: userGroups),
+            probeResults: probeResults, probes: probes)
     }
 
     /// Creates the approvals of one workspace sharing `policy` (and its caches) with the conversation handlers.
     init(
-        workspace: String,
-        store: any VigilStore,
-        slack: any SlackMessaging,
+        context: ConversationContext,
         settings: ConversationSettings,
         policy: AccessPolicy,
         probeResults: ProbeResultCache,
-        probes: ProbeExecutor,
-        logger: Logger,
-        now: @escaping @Sendable () -> Date
+        probes: ProbeExecutor
     ) {
-        self.workspace = workspace
-        self.store = store
-        self.slack = slack
+        self.context = context
         self.settings = settings
         self.policy = policy
         self.probeResults = probeResults
         self.probes = probes
-        self.logger = logger
-        self.now = now
-        self.incidents = IncidentLookup(workspace: workspace, store: store)
+        self.incidents = IncidentLookup(workspace: context.workspace, store: context.store)
     }
 
     /// Applies new settings (a configuration reload): approvers, the timeout and self-approval count from the next
@@ -128,7 +112,7 @@ public actor ApprovalService {
             do {
                 try await requestApproval(incident: posted.incident, probe: probe, requestedBy: posted.requestedBy)
             } catch {
-                logger.error(
+                context.logger.error(
                     "could not record an approval request; the probe will not run: \(error)",
                     metadata: ["vigil.incident": "\(posted.incident.id)", "vigil.probe": "\(probe.name)"]
                 )
@@ -188,16 +172,16 @@ public actor ApprovalService {
     public func requestApproval(incident: Incident, probe: ProbeSpec, requestedBy: String? = nil) async throws
         -> ApprovalRequest
     {
-        await expireApprovals(now: now())
+        await expireApprovals(now: context.now())
         if let existing = approvals.values.first(where: {
             $0.state.isPending && $0.incidentID == incident.id && $0.probe.name == probe.name
         }) {
             return existing
         }
-        let requestedAt = now()
+        let requestedAt = context.now()
         let expiresAt = requestedAt.addingTimeInterval(settings.approvalTimeout.seconds)
-        let entry = try await store.appendAudit(
-            workspace: workspace,
+        let entry = try await context.store.appendAudit(
+            workspace: context.workspace,
             at: requestedAt,
             actor: requestedBy,
             action: "approval.request",
@@ -219,7 +203,7 @@ public actor ApprovalService {
             requestedBy: requestedBy
         )
         approvals[id] = request
-        logger.info(
+        context.logger.info(
             "approval requested",
             metadata: [
                 "vigil.incident": "\(incident.id)", "vigil.approval": "\(id)", "vigil.probe": "\(probe.name)",
@@ -231,7 +215,7 @@ public actor ApprovalService {
         var posted: [ApprovalRequest.Message] = []
         let proposal = approvalMessage(request, recipient: nil)
         do {
-            let ts = try await slack.post(
+            let ts = try await context.slack.post(
                 channel: incident.channel,
                 text: proposal.text,
                 blocks: proposal.blocks,
@@ -240,7 +224,7 @@ public actor ApprovalService {
             )
             posted.append(ApprovalRequest.Message(channel: incident.channel, ts: ts, recipient: nil))
         } catch {
-            logger.warning(
+            context.logger.warning(
                 "could not post the approval proposal in the thread: \(error)",
                 metadata: ["vigil.approval": "\(id)"]
             )
@@ -249,7 +233,7 @@ public actor ApprovalService {
             let message = approvalMessage(request, recipient: approver)
             let channel = await directChannel(of: approver, approval: id)
             do {
-                let ts = try await slack.post(
+                let ts = try await context.slack.post(
                     channel: channel,
                     text: message.text,
                     blocks: message.blocks,
@@ -258,7 +242,7 @@ public actor ApprovalService {
                 )
                 posted.append(ApprovalRequest.Message(channel: channel, ts: ts, recipient: approver))
             } catch {
-                logger.warning(
+                context.logger.warning(
                     "could not DM an approver: \(error)",
                     metadata: ["vigil.approval": "\(id)", "slack.user": "\(approver)"]
                 )
@@ -266,9 +250,9 @@ public actor ApprovalService {
         }
         // Decisions may have arrived while posting: record the messages, then bring late ones up to date.
         approvals[id]?.messages += posted
-        try await store.appendAudit(
-            workspace: workspace,
-            at: now(),
+        try await context.store.appendAudit(
+            workspace: context.workspace,
+            at: context.now(),
             actor: nil,
             action: "approval.posted",
             target: "approval:\(id)",
@@ -287,11 +271,11 @@ public actor ApprovalService {
     private func directChannel(of user: String, approval id: String) async -> String {
         if let known = directChannels[user] { return known }
         do {
-            let channel = try await slack.openDirectMessage(user: user)
+            let channel = try await context.slack.openDirectMessage(user: user)
             learnDirectChannel(user: user, channel: channel)
             return channel
         } catch {
-            logger.warning(
+            context.logger.warning(
                 "could not open a DM with an approver; posting to the user id: \(error)",
                 metadata: ["vigil.approval": "\(id)", "slack.user": "\(user)"]
             )
@@ -325,9 +309,9 @@ public actor ApprovalService {
             )
         }
         if let (refusal, why) = await approvalRefusal(request, intent: intent, source: source) {
-            try await store.appendAudit(
-                workspace: workspace,
-                at: now(),
+            try await context.store.appendAudit(
+                workspace: context.workspace,
+                at: context.now(),
                 actor: user,
                 action: "approval.refused",
                 target: "approval:\(requestID)",
@@ -338,14 +322,14 @@ public actor ApprovalService {
         }
         // Re-read after the permission check's suspension: someone else may have decided meanwhile.
         guard var current = approvals[requestID], current.state.isPending else {
-            let state = approvals[requestID]?.state ?? .expired(at: now())
+            let state = approvals[requestID]?.state ?? .expired(at: context.now())
             return ActionResult(reply: ConversationReply(Self.closedLine(state, probe: request.probe)), changed: false)
         }
-        let at = now()
+        let at = context.now()
         current.state = intent == .approve ? .approved(by: user, at: at, via: via) : .denied(by: user, at: at, via: via)
         approvals[requestID] = current
-        try await store.appendAudit(
-            workspace: workspace,
+        try await context.store.appendAudit(
+            workspace: context.workspace,
             at: at,
             actor: user,
             action: intent == .approve ? "approval.approve" : "approval.deny",
@@ -353,7 +337,7 @@ public actor ApprovalService {
             detail: "probe \(current.probe.name) for incident \(current.incidentID)",
             via: via
         )
-        logger.info(
+        context.logger.info(
             "approval decided",
             metadata: [
                 "vigil.approval": "\(requestID)", "vigil.decision": "\(intent.rawValue)", "slack.user": "\(user)",
@@ -401,7 +385,7 @@ public actor ApprovalService {
             )
         }
         if intent == .approve, request.requestedBy == source.user, !settings.allowSelfApproval {
-            logger.info(
+            context.logger.info(
                 "self-approval refused",
                 metadata: ["vigil.approval": "\(request.id)", "slack.user": "\(source.user)"]
             )
@@ -495,7 +479,7 @@ public actor ApprovalService {
             guard await policy.permission(.approve, user: user) == .allowed else { return nil }
             guard match.state.isPending else { return ConversationReply(Self.closedLine(match.state, probe: match.probe)) }
             guard intent != .unclear else {
-                logger.info("approval reply unclear; asked again", metadata: ["slack.user": "\(user)"])
+                context.logger.info("approval reply unclear; asked again", metadata: ["slack.user": "\(user)"])
                 return ConversationReply(
                     "I couldn't tell whether that's a yes or a no, so I did nothing. Should I run "
                         + "`\(ConversationText.probeName(match.probe))` for *\(SlackText.escaped(match.alertName, limit: 150))* "
@@ -508,7 +492,7 @@ public actor ApprovalService {
             return try await decide(requestID: match.id, intent: intent, source: textSource).reply
         }
         guard intent != .unclear, await policy.permission(.approve, user: user) == .allowed else { return nil }
-        logger.info("approval-like reply outside a request thread; nothing decided", metadata: ["slack.user": "\(user)"])
+        context.logger.info("approval-like reply outside a request thread; nothing decided", metadata: ["slack.user": "\(user)"])
         return try await howToDecide(intent: intent, source: source)
     }
 
@@ -561,11 +545,11 @@ public actor ApprovalService {
                     identity: ""
                 )
             }
-            let result = try await probes.run(request.probe, alert: alert, logger: logger)
+            let result = try await probes.run(request.probe, alert: alert, logger: context.logger)
             await probeResults.merge([result], into: request.incidentID)
-            try await store.appendAudit(
-                workspace: workspace,
-                at: now(),
+            try await context.store.appendAudit(
+                workspace: context.workspace,
+                at: context.now(),
                 actor: nil,
                 action: "probe.run",
                 target: "incident:\(request.incidentID)",
@@ -580,7 +564,7 @@ public actor ApprovalService {
             if result.truncatedBytes > 0 {
                 text += "\n_… \(result.truncatedBytes) more bytes of output were not captured_"
             }
-            _ = try await slack.post(
+            _ = try await context.slack.post(
                 channel: request.channel,
                 text: text,
                 blocks: nil,
@@ -588,8 +572,8 @@ public actor ApprovalService {
                 priority: .investigation
             )
         } catch {
-            logger.error("running an approved probe failed: \(error)", metadata: ["vigil.approval": "\(request.id)"])
-            _ = try? await slack.post(
+            context.logger.error("running an approved probe failed: \(error)", metadata: ["vigil.approval": "\(request.id)"])
+            _ = try? await context.slack.post(
                 channel: request.channel,
                 text:
                     "⚠️ `\(ConversationText.probeName(request.probe))` was approved but could not be run: \(ConversationText.shortError(error))",
@@ -618,10 +602,10 @@ public actor ApprovalService {
             }
         }
         for request in expired.sorted(by: { Self.requestOrder($0.id, $1.id) }) {
-            logger.info("approval request expired", metadata: ["vigil.approval": "\(request.id)"])
+            context.logger.info("approval request expired", metadata: ["vigil.approval": "\(request.id)"])
             do {
-                try await store.appendAudit(
-                    workspace: workspace,
+                try await context.store.appendAudit(
+                    workspace: context.workspace,
                     at: now,
                     actor: nil,
                     action: "approval.expire",
@@ -630,7 +614,7 @@ public actor ApprovalService {
                     via: .system
                 )
             } catch {
-                logger.error(
+                context.logger.error(
                     "could not audit an expired approval: \(error)",
                     metadata: ["vigil.approval": "\(request.id)"]
                 )
@@ -646,7 +630,7 @@ public actor ApprovalService {
     /// - Returns: How many requests were expired.
     @discardableResult
     public func expireApprovalsLeftOpenByRestart() async throws -> Int {
-        let entries = try await store.recentAudit(workspace: workspace, limit: 2_000)
+        let entries = try await context.store.recentAudit(workspace: context.workspace, limit: 2_000)
         var closed: Set<String> = []
         var messages: [String: [ApprovalRequest.Message]] = [:]
         for entry in entries where entry.target.hasPrefix("approval:") {
@@ -662,9 +646,9 @@ public actor ApprovalService {
             let id = String(entry.id)
             guard !closed.contains(id), approvals[id] == nil else { continue }
             count += 1
-            try await store.appendAudit(
-                workspace: workspace,
-                at: now(),
+            try await context.store.appendAudit(
+                workspace: context.workspace,
+                at: context.now(),
                 actor: nil,
                 action: "approval.expire",
                 target: "approval:\(id)",
@@ -676,27 +660,27 @@ public actor ApprovalService {
                 + "The probe did not run; `rerun` in the alert thread asks again."
             for message in messages[id] ?? [] {
                 do {
-                    try await slack.update(
+                    try await context.slack.update(
                         channel: message.channel,
                         ts: message.ts,
                         text: text,
                         blocks: [BlockKit.section(text)]
                     )
                 } catch {
-                    logger.warning(
+                    context.logger.warning(
                         "could not mark an approval message expired: \(error)",
                         metadata: ["vigil.approval": "\(id)"]
                     )
                 }
             }
-            logger.info("approval request left open by a restart expired", metadata: ["vigil.approval": "\(id)"])
+            context.logger.info("approval request left open by a restart expired", metadata: ["vigil.approval": "\(id)"])
         }
         return count
     }
 
     /// Why a request id is not pending, from the audit log (Vigil restarted since, or it never existed).
     private func describeUnknownRequest(_ id: String) async throws -> ConversationReply {
-        let entries = try await store.auditEntries(workspace: workspace, target: "approval:\(id)", limit: 10)
+        let entries = try await context.store.auditEntries(workspace: context.workspace, target: "approval:\(id)", limit: 10)
         if let decision = entries.first(where: { $0.action == "approval.approve" || $0.action == "approval.deny" }) {
             let verb = decision.action == "approval.approve" ? "approved" : "denied"
             return ConversationReply(
@@ -800,14 +784,14 @@ public actor ApprovalService {
         for message in only ?? request.messages {
             let rendered = approvalMessage(request, recipient: message.recipient)
             do {
-                try await slack.update(
+                try await context.slack.update(
                     channel: message.channel,
                     ts: message.ts,
                     text: rendered.text,
                     blocks: rendered.blocks
                 )
             } catch {
-                logger.warning(
+                context.logger.warning(
                     "could not update an approval message: \(error)",
                     metadata: [
                         "vigil.approval": "\(request.id)", "slack.channel": "\(message.channel)",

@@ -8,28 +8,24 @@ import VigilBase
 /// the shared ``IncidentActions``; Approve and Deny go to the ``ApprovalService``. Refusals and "nothing changed"
 /// answers are shown to the clicker only; changes show in the updated message. Stateless; it calls down only.
 struct ButtonHandler: Sendable {
-    /// For answers to the clicker.
-    let slack: any SlackMessaging
+    /// The workspace, its store and Web API client, the logger and the clock.
+    let context: ConversationContext
     /// People of other teams.
     let policy: AccessPolicy
     /// Acknowledge, resolve, silence, re-run.
     let actions: IncidentActions
     /// Approve, deny.
     let approvals: ApprovalService
-    /// Decisions and failures.
-    let logger: Logger
-    /// The wall clock.
-    let now: @Sendable () -> Date
 
     /// Handles an `interactive` envelope frame (`block_actions` from Vigil's buttons); answers go through
     /// `chat.update` and `chat.postEphemeral`, so the ack carries nothing.
     func handle(frame: [UInt8]) async -> JSONValue? {
-        await approvals.expireApprovals(now: now())
+        await approvals.expireApprovals(now: context.now())
         let payload: BlockActionsPayload
         do {
             payload = try JSONDecoder().decode(BlockActionsPayload.Envelope.self, from: Data(frame)).payload
         } catch {
-            logger.warning("interactive envelope without a readable payload; ignored")
+            context.logger.warning("interactive envelope without a readable payload; ignored")
             return nil
         }
         guard payload.type == "block_actions", !payload.userID.isEmpty else { return nil }
@@ -49,7 +45,7 @@ struct ButtonHandler: Sendable {
             ApprovalActionID.approve, ApprovalActionID.deny,
         ]
         guard known.contains(payload.actionID) else {
-            logger.debug("click on a button Vigil does not know", metadata: ["slack.action_id": "\(payload.actionID)"])
+            context.logger.debug("click on a button Vigil does not know", metadata: ["slack.action_id": "\(payload.actionID)"])
             return
         }
         let clicker = ActionSource(user: user, via: .button, team: payload.userTeam, channel: payload.channelID)
@@ -62,7 +58,7 @@ struct ButtonHandler: Sendable {
             case InvestigationMessage.ActionID.acknowledge, InvestigationMessage.ActionID.resolve,
                 InvestigationMessage.ActionID.silenceOneHour, InvestigationMessage.ActionID.rerun:
                 guard let incidentID = Int64(payload.value) else {
-                    logger.warning(
+                    context.logger.warning(
                         "button without an incident id",
                         metadata: ["slack.action_id": "\(payload.actionID)"]
                     )
@@ -88,13 +84,13 @@ struct ButtonHandler: Sendable {
                 let result = try await approvals.decide(requestID: payload.value, intent: intent, source: clicker)
                 if !result.changed { await tellClicker(result.reply, payload) }
             default:
-                logger.debug(
+                context.logger.debug(
                     "click on a button Vigil does not know",
                     metadata: ["slack.action_id": "\(payload.actionID)"]
                 )
             }
         } catch {
-            logger.error(
+            context.logger.error(
                 "button action failed: \(error)",
                 metadata: [
                     "slack.action_id": "\(payload.actionID)", "slack.user": "\(user)",
@@ -110,7 +106,7 @@ struct ButtonHandler: Sendable {
     /// An ephemeral answer to the person who clicked, next to the message they clicked on.
     private func tellClicker(_ reply: ConversationReply, _ payload: BlockActionsPayload) async {
         do {
-            try await slack.postEphemeral(
+            try await context.slack.postEphemeral(
                 channel: payload.channelID,
                 user: payload.userID,
                 text: reply.text,
@@ -118,7 +114,7 @@ struct ButtonHandler: Sendable {
                 threadTS: payload.threadTS
             )
         } catch {
-            logger.warning(
+            context.logger.warning(
                 "could not answer a click: \(error)",
                 metadata: [
                     "slack.channel": "\(payload.channelID)", "slack.user": "\(payload.userID)",

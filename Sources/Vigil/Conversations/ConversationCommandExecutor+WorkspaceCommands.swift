@@ -40,10 +40,10 @@ extension ConversationCommandExecutor {
         }
         let viewer = Viewer.person(source)
         let (open, unchecked) = await policy.visibleIncidents(
-            try await store.openIncidents(workspace: workspace, channel: nil), to: viewer)
+            try await context.store.openIncidents(workspace: context.workspace, channel: nil), to: viewer)
         let acknowledged = open.filter { $0.status == .acknowledged }.count
         lines.append("• Open incidents: \(open.count) (\(acknowledged) acknowledged)")
-        let channels = try await store.watchedChannels(workspace: workspace)
+        let channels = try await context.store.watchedChannels(workspace: context.workspace)
         let (visible, _) = await policy.visibleChannels(Set(channels.map(\.channel)), to: viewer)
         let shown = channels.filter { visible.contains($0.channel) }
         var watching = shown.isEmpty ? "none" : shown.map { "<#\($0.channel)>" }.joined(separator: ", ")
@@ -51,7 +51,7 @@ extension ConversationCommandExecutor {
             watching += " (and \(channels.count - shown.count) you can't see)"
         }
         lines.append("• Watching \(HumanFormat.count(channels.count, "channel")): \(watching)")
-        let silences = try await store.activeSilences(workspace: workspace, at: now())
+        let silences = try await context.store.activeSilences(workspace: context.workspace, at: context.now())
         lines.append("• Active silences: \(silences.count)")
         let pendingApprovals = await approvals.pendingApprovals
         let (waiting, _) = await policy.visibleChannels(Set(pendingApprovals.map(\.channel)), to: viewer)
@@ -62,7 +62,7 @@ extension ConversationCommandExecutor {
                 ConversationText.incidentList(
                     open,
                     title: "Open incidents",
-                    now: now(),
+                    now: context.now(),
                     workspaceURL: settings.workspaceURL,
                     limit: 10
                 )
@@ -88,7 +88,7 @@ extension ConversationCommandExecutor {
         let trimmed = pattern.trimmed()
         let problems = [await actions.patternProblem(trimmed), await actions.durationProblem(duration)].compactMap { $0 }
         guard problems.isEmpty else {
-            logger.info(
+            context.logger.info(
                 "silence refused",
                 metadata: ["slack.user": "\(source.user)", "vigil.silence.pattern": "\(trimmed)"]
             )
@@ -103,9 +103,9 @@ extension ConversationCommandExecutor {
                 + (reason.isEmpty ? "" : ": \(reason)"),
             source: source
         )
-        let open = try await store.openIncidents(workspace: workspace, channel: nil)
+        let open = try await context.store.openIncidents(workspace: context.workspace, channel: nil)
         let matching = open.filter { matcher.matches(alertLike: $0) }.count
-        logger.info("silence created", metadata: ["slack.user": "\(source.user)", "vigil.silence": "\(silence.id)"])
+        context.logger.info("silence created", metadata: ["slack.user": "\(source.user)", "vigil.silence": "\(silence.id)"])
         return ConversationReply(
             "🔕 Silenced alerts named `\(SlackText.escaped(trimmed, limit: 200))` for \(HumanFormat.duration(duration)), "
                 + "until \(SlackText.date(silence.expiresAt)) (silence `\(silence.id)`; \(HumanFormat.count(matching, "open incident")) "
@@ -118,12 +118,12 @@ extension ConversationCommandExecutor {
     func listSilences(viewer: Viewer) async throws -> ConversationReply {
         var silences: [Silence] = []
         var hidden = 0
-        for silence in try await store.activeSilences(workspace: workspace, at: now()) {
+        for silence in try await context.store.activeSilences(workspace: context.workspace, at: context.now()) {
             guard case .identity(let identity) = silence.matcher else {
                 silences.append(silence)
                 continue
             }
-            let channels = try await store.channels(ofIdentity: identity, workspace: workspace)
+            let channels = try await context.store.channels(ofIdentity: identity, workspace: context.workspace)
             let visible = channels.isEmpty ? [] : await policy.visibleChannels(channels, to: viewer).visible
             if channels.isEmpty || !visible.isEmpty {
                 silences.append(silence)
@@ -135,7 +135,7 @@ extension ConversationCommandExecutor {
         guard !silences.isEmpty else { return ConversationReply("No active silences." + note) }
         let lines =
             ["*Active silences* (\(silences.count)):"]
-            + silences.prefix(30).map { ConversationText.silenceLine($0, now: now()) }
+            + silences.prefix(30).map { ConversationText.silenceLine($0, now: context.now()) }
         return ConversationReply(
             lines.joined(separator: "\n") + (silences.count > 30 ? "\n… and \(silences.count - 30) more" : "") + note
         )
@@ -145,10 +145,10 @@ extension ConversationCommandExecutor {
     /// fired in (or being named in `permissions.silence`).
     func removeSilence(id: Int64, source: ActionSource) async throws -> ConversationReply {
         if let refusal = await policy.refusal(.silence, user: source.user) { return refusal }
-        if let silence = try await store.activeSilences(workspace: workspace, at: now()).first(where: { $0.id == id }),
+        if let silence = try await context.store.activeSilences(workspace: context.workspace, at: context.now()).first(where: { $0.id == id }),
             case .identity(let identity) = silence.matcher
         {
-            let channels = try await store.channels(ofIdentity: identity, workspace: workspace)
+            let channels = try await context.store.channels(ofIdentity: identity, workspace: context.workspace)
             var visible = channels.isEmpty
             for channel in channels.sorted() where !visible {
                 visible = await policy.access(to: channel, for: .silence, source: source) == .visible
@@ -160,7 +160,7 @@ extension ConversationCommandExecutor {
                 )
             }
         }
-        guard try await store.removeSilence(workspace: workspace, id: id) else {
+        guard try await context.store.removeSilence(workspace: context.workspace, id: id) else {
             return ConversationReply("There is no silence `\(id)`; `silences` lists the active ones.")
         }
         try await actions.audit(source, action: "silence.remove", target: "silence:\(id)", detail: "by id")
@@ -174,7 +174,7 @@ extension ConversationCommandExecutor {
     func auditLog(limit: Int?, source: ActionSource) async throws -> ConversationReply {
         if let refusal = await policy.refusal(.audit, user: source.user) { return refusal }
         let count = min(max(limit ?? 20, 1), 50)
-        let entries = try await store.recentAudit(workspace: workspace, limit: count)
+        let entries = try await context.store.recentAudit(workspace: context.workspace, limit: count)
         try await actions.audit(source, action: "audit.read", target: "audit", detail: "\(entries.count) entries")
         guard !entries.isEmpty else { return ConversationReply("The audit log is empty.") }
         let lines = entries.map { entry -> String in
@@ -192,12 +192,12 @@ extension ConversationCommandExecutor {
     /// `/vigil watch #channel` (permission `watch`): persists, joins, reloads the monitor, audits.
     func watch(_ channel: ChannelReference, source: ActionSource) async throws -> ConversationReply {
         if let refusal = await policy.refusal(.watch, user: source.user) { return refusal }
-        let added = try await store.addWatchedChannel(
-            workspace: workspace,
+        let added = try await context.store.addWatchedChannel(
+            workspace: context.workspace,
             channel: channel.id,
             addedBy: source.user,
             source: .command,
-            at: now()
+            at: context.now()
         )
         guard added else {
             try await alertMonitor.reloadWatchedChannels()
@@ -206,16 +206,16 @@ extension ConversationCommandExecutor {
         try await actions.audit(source, action: "channel.watch", target: channel.id, detail: channel.name ?? "")
         var joinProblem: String?
         do {
-            try await slack.join(channel: channel.id)
+            try await context.slack.join(channel: channel.id)
         } catch {
             joinProblem = ConversationText.shortError(error)
-            logger.notice(
+            context.logger.notice(
                 "could not join a newly watched channel: \(error)",
                 metadata: ["slack.channel": "\(channel.id)"]
             )
         }
         try await alertMonitor.reloadWatchedChannels()
-        logger.info("channel watched", metadata: ["slack.channel": "\(channel.id)", "slack.user": "\(source.user)"])
+        context.logger.info("channel watched", metadata: ["slack.channel": "\(channel.id)", "slack.user": "\(source.user)"])
         var text = "👁 Now watching \(channel.mention): I'll investigate what monitoring bots post there."
         if let joinProblem {
             text += " I couldn't join it myself (\(joinProblem)); if it is private, invite me with `/invite @Vigil`."
@@ -226,8 +226,8 @@ extension ConversationCommandExecutor {
     /// `/vigil unwatch #channel` (permission `watch`).
     func unwatch(_ channel: ChannelReference, source: ActionSource) async throws -> ConversationReply {
         if let refusal = await policy.refusal(.watch, user: source.user) { return refusal }
-        let entry = try await store.watchedChannels(workspace: workspace).first { $0.channel == channel.id }
-        guard try await store.removeWatchedChannel(workspace: workspace, channel: channel.id) else {
+        let entry = try await context.store.watchedChannels(workspace: context.workspace).first { $0.channel == channel.id }
+        guard try await context.store.removeWatchedChannel(workspace: context.workspace, channel: channel.id) else {
             return ConversationReply("I wasn't watching \(channel.mention).")
         }
         try await actions.audit(source, action: "channel.unwatch", target: channel.id, detail: channel.name ?? "")
@@ -243,7 +243,7 @@ extension ConversationCommandExecutor {
 
     /// `/vigil channels`.
     func listChannels() async throws -> ConversationReply {
-        let channels = try await store.watchedChannels(workspace: workspace)
+        let channels = try await context.store.watchedChannels(workspace: context.workspace)
         guard !channels.isEmpty else {
             return ConversationReply(
                 "I'm not watching any channel. `\(settings.slashCommand) watch #channel` adds one."
@@ -255,7 +255,7 @@ extension ConversationCommandExecutor {
                 case .environment: "from the environment"
                 case .configuration: "from the configuration"
                 case .command:
-                    "added by \(channel.addedBy.map(SlackText.user) ?? "someone") \(HumanFormat.ago(channel.addedAt, now: now()))"
+                    "added by \(channel.addedBy.map(SlackText.user) ?? "someone") \(HumanFormat.ago(channel.addedAt, now: context.now()))"
                 }
             return "• <#\(channel.channel)> — \(origin)"
         }

@@ -16,12 +16,8 @@ import VigilStorage
 /// the alert monitor's public API (facts, watched-channel reloads). Its one piece of state is the settings, replaced
 /// by ``apply(_:)`` on a configuration reload.
 actor ConversationCommandExecutor {
-    /// The team id.
-    let workspace: String
-    /// Incidents, silences, watched channels and the audit log.
-    let store: any VigilStore
-    /// The workspace's Web API client (joins newly watched channels).
-    let slack: any SlackMessaging
+    /// The workspace, its store and Web API client, the logger and the clock.
+    let context: ConversationContext
     /// Watched-channel reloads.
     let alertMonitor: AlertChannelMonitor
     /// Pending approvals (shown in status answers) and decisions by command.
@@ -36,56 +32,40 @@ actor ConversationCommandExecutor {
     let answers: IncidentAnswers
     /// The daemon's part of `/vigil status`.
     let statusProvider: StatusProvider?
-    /// Decisions and failures.
-    let logger: Logger
-    /// The wall clock.
-    let now: @Sendable () -> Date
     /// The slash command's name, the workspace URL and time budgets (replaced by ``apply(_:)``).
     private(set) var settings: ConversationSettings
 
     /// Creates the command executor of one workspace.
     ///
     /// - Parameters:
-    ///   - workspace: The team id; every stored row and audit entry carries it.
-    ///   - store: Incidents, silences, watched channels and the audit log.
-    ///   - slack: The workspace's Web API client.
+    ///   - context: The workspace, its store and Web API client, the logger and the clock.
     ///   - alertMonitor: For facts about incidents and reloading watched channels.
     ///   - approvals: Pending approvals and decisions by command.
     ///   - policy: Permissions and channel scope (shared with the approvals and the actions).
     ///   - actions: The incident actions shared with the buttons.
     ///   - settings: Slash command name, workspace URL, budgets.
     ///   - status: Fills the daemon part of `/vigil status`; `nil` reports only what the store knows.
-    ///   - logger: For decisions and failures.
-    ///   - now: The wall clock.
     init(
-        workspace: String,
-        store: any VigilStore,
-        slack: any SlackMessaging,
+        context: ConversationContext,
         alertMonitor: AlertChannelMonitor,
         approvals: ApprovalService,
         policy: AccessPolicy,
         actions: IncidentActions,
         settings: ConversationSettings,
-        status: StatusProvider?,
-        logger: Logger,
-        now: @escaping @Sendable () -> Date
+        status: StatusProvider?
     ) {
-        self.workspace = workspace
-        self.store = store
-        self.slack = slack
+        self.context = context
         self.alertMonitor = alertMonitor
         self.approvals = approvals
         self.policy = policy
         self.actions = actions
-        let incidents = IncidentLookup(workspace: workspace, store: store)
+        let incidents = IncidentLookup(workspace: context.workspace, store: context.store)
         self.incidents = incidents
         self.answers = IncidentAnswers(
-            workspace: workspace, store: store, alertMonitor: alertMonitor, policy: policy, incidents: incidents,
-            now: now)
+            workspace: context.workspace, store: context.store, alertMonitor: alertMonitor, policy: policy,
+            incidents: incidents, now: context.now)
         self.settings = settings
         self.statusProvider = status
-        self.logger = logger
-        self.now = now
     }
 
     /// Applies new settings (a configuration reload); the workspace URL from `auth.test` is kept when the new
@@ -229,13 +209,13 @@ actor ConversationCommandExecutor {
     /// "Which incident?" with the open ones the asker can see listed.
     private func whichIncident(example: String, origin: CommandOrigin) async throws -> ConversationReply {
         let (open, unchecked) = await policy.visibleIncidents(
-            try await store.openIncidents(workspace: workspace, channel: nil), to: origin.viewer)
+            try await context.store.openIncidents(workspace: context.workspace, channel: nil), to: origin.viewer)
         return ConversationReply(
             "Which incident? Add its id, e.g. `\(example)` (ids are in each investigation's footer).\n\n"
                 + ConversationText.incidentList(
                     open,
                     title: "Open incidents",
-                    now: now(),
+                    now: context.now(),
                     workspaceURL: settings.workspaceURL,
                     limit: 10
                 ) + AccessPolicy.uncheckedNote(unchecked)
@@ -245,7 +225,7 @@ actor ConversationCommandExecutor {
     /// A DM or channel message that is no command: help and the open incidents the asker can see.
     private func notUnderstood(_ text: String, origin: CommandOrigin) async throws -> ConversationReply {
         let (open, unchecked) = await policy.visibleIncidents(
-            try await store.openIncidents(workspace: workspace, channel: nil), to: origin.viewer)
+            try await context.store.openIncidents(workspace: context.workspace, channel: nil), to: origin.viewer)
         let intro: String
         if case .channel = origin.place {
             intro = "Here's where things stand. "
@@ -257,7 +237,7 @@ actor ConversationCommandExecutor {
                 + ConversationText.incidentList(
                     open,
                     title: "Open incidents",
-                    now: now(),
+                    now: context.now(),
                     workspaceURL: settings.workspaceURL,
                     limit: 10
                 )
@@ -271,17 +251,17 @@ actor ConversationCommandExecutor {
     /// The open incidents `viewer` can see, optionally of one channel.
     private func openIncidents(in channel: String?, viewer: Viewer) async throws -> ConversationReply {
         let (open, unchecked) = await policy.visibleIncidents(
-            try await store.openIncidents(workspace: workspace, channel: channel), to: viewer)
+            try await context.store.openIncidents(workspace: context.workspace, channel: channel), to: viewer)
         let title = channel.map { "Open incidents in <#\($0)>" } ?? "Open incidents"
         return ConversationReply(
-            ConversationText.incidentList(open, title: title, now: now(), workspaceURL: settings.workspaceURL)
+            ConversationText.incidentList(open, title: title, now: context.now(), workspaceURL: settings.workspaceURL)
                 + AccessPolicy.uncheckedNote(unchecked)
         )
     }
 
     /// Where one incident stands.
     private func incidentStatus(_ incident: Incident) async throws -> ConversationReply {
-        let silences = try await store.activeSilences(workspace: workspace, at: now())
+        let silences = try await context.store.activeSilences(workspace: context.workspace, at: context.now())
             .filter { $0.matcher == .identity(incident.identity) }
         let pending = await approvals.pendingApprovals.filter { $0.incidentID == incident.id }
         return ConversationReply(
@@ -289,7 +269,7 @@ actor ConversationCommandExecutor {
                 incident,
                 silences: silences,
                 pendingApprovals: pending,
-                now: now(),
+                now: context.now(),
                 workspaceURL: settings.workspaceURL
             )
         )
@@ -297,6 +277,6 @@ actor ConversationCommandExecutor {
 
     /// The incident called `name` (without case): the active one, else the one seen last.
     private func incident(named name: String) async throws -> Incident? {
-        try await store.latestIncident(workspace: workspace, named: name.trimmed())
+        try await context.store.latestIncident(workspace: context.workspace, named: name.trimmed())
     }
 }

@@ -61,19 +61,15 @@ public struct ConversationHandlers: ConversationHandling {
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         let policy = approvals.policy
-        let actions = IncidentActions(
-            workspace: workspace, store: store, slack: slack, alertMonitor: alertMonitor, policy: policy,
-            settings: settings, logger: logger, now: now)
+        let context = ConversationContext(workspace: workspace, store: store, slack: slack, logger: logger, now: now)
+        let actions = IncidentActions(context: context, alertMonitor: alertMonitor, policy: policy, settings: settings)
         let executor = ConversationCommandExecutor(
-            workspace: workspace, store: store, slack: slack, alertMonitor: alertMonitor, approvals: approvals,
-            policy: policy, actions: actions, settings: settings, status: status, logger: logger, now: now)
+            context: context, alertMonitor: alertMonitor, approvals: approvals, policy: policy, actions: actions,
+            settings: settings, status: status)
         self.messages = MessageHandler(
-            workspace: workspace, store: store, slack: slack, policy: policy, approvals: approvals,
-            executor: executor, own: own, logger: logger, now: now)
-        self.slashCommands = SlashCommandHandler(
-            slack: slack, policy: policy, approvals: approvals, executor: executor, logger: logger, now: now)
-        self.buttons = ButtonHandler(
-            slack: slack, policy: policy, actions: actions, approvals: approvals, logger: logger, now: now)
+            context: context, policy: policy, approvals: approvals, executor: executor, own: own)
+        self.slashCommands = SlashCommandHandler(context: context, policy: policy, approvals: approvals, executor: executor)
+        self.buttons = ButtonHandler(context: context, policy: policy, actions: actions, approvals: approvals)
         self.executor = executor
         self.actions = actions
         self.policy = policy

@@ -9,12 +9,8 @@ import VigilStorage
 /// (``AccessPolicy``), changes the store, updates the investigation message and is audited. Shared by the
 /// conversation handlers; it calls down only (store, Web API, the alert monitor's re-run and facts), never back.
 actor IncidentActions {
-    /// The team id.
-    let workspace: String
-    /// Incidents, silences and the audit log.
-    let store: any VigilStore
-    /// The workspace's Web API client.
-    let slack: any SlackMessaging
+    /// The workspace, its store and Web API client, the logger and the clock.
+    let context: ConversationContext
     /// Re-runs investigations and gathers facts for message updates.
     let alertMonitor: AlertChannelMonitor
     /// Permissions and channel scope.
@@ -25,43 +21,23 @@ actor IncidentActions {
     let incidents: IncidentLookup
     /// Silence limits and the slash command's name (replaced by ``apply(_:)`` on a configuration reload).
     var settings: ConversationSettings
-    /// Decisions and failures.
-    let logger: Logger
-    /// The wall clock.
-    let now: @Sendable () -> Date
     /// The last blocks seen of each incident's investigation message (from button payloads and Vigil's own
     /// updates), so an update can keep its *Checks* section.
     var investigationBlocks: [Int64: [JSONValue]] = [:]
 
     /// - Parameters:
-    ///   - workspace: The team id; every audit entry carries it.
-    ///   - store: Incidents, silences and the audit log.
-    ///   - slack: The workspace's Web API client.
+    ///   - context: The workspace, its store and Web API client, the logger and the clock.
     ///   - alertMonitor: Re-runs investigations and gathers facts; its probe results are shown in updates.
     ///   - policy: Permissions and channel scope.
     ///   - settings: Silence limits and the slash command's name.
-    ///   - logger: Decisions and failures.
-    ///   - now: The wall clock.
-    init(
-        workspace: String,
-        store: any VigilStore,
-        slack: any SlackMessaging,
-        alertMonitor: AlertChannelMonitor,
-        policy: AccessPolicy,
-        settings: ConversationSettings,
-        logger: Logger,
-        now: @escaping @Sendable () -> Date
-    ) {
-        self.workspace = workspace
-        self.store = store
-        self.slack = slack
+    init(context: ConversationContext, alertMonitor: AlertChannelMonitor, policy: AccessPolicy,
+         settings: ConversationSettings) {
+        self.context = context
         self.alertMonitor = alertMonitor
         self.policy = policy
         self.probeResults = alertMonitor.probeResults
-        self.incidents = IncidentLookup(workspace: workspace, store: store)
+        self.incidents = IncidentLookup(workspace: context.workspace, store: context.store)
         self.settings = settings
-        self.logger = logger
-        self.now = now
     }
 
     /// Applies new settings (a configuration reload).
@@ -76,7 +52,7 @@ actor IncidentActions {
 
     /// Rendering options for investigation updates.
     private func messageOptions() -> InvestigationMessage.Options {
-        InvestigationMessage.Options(now: now(), workspaceURL: settings.workspaceURL)
+        InvestigationMessage.Options(now: context.now(), workspaceURL: settings.workspaceURL)
     }
 
     // MARK: - Acknowledge, resolve
@@ -87,7 +63,7 @@ actor IncidentActions {
         if let refusal = await policy.refusal(.ack, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
-        switch try await store.acknowledge(incidentID: incidentID, by: source.user, at: now()) {
+        switch try await context.store.acknowledge(incidentID: incidentID, by: source.user, at: context.now()) {
         case .applied(let incident):
             try await audit(
                 source,
@@ -96,7 +72,7 @@ actor IncidentActions {
                 detail: incident.name
             )
             await refreshInvestigation(of: incident, source: source)
-            logger.info("incident acknowledged", metadata: metadata(incident, source))
+            context.logger.info("incident acknowledged", metadata: metadata(incident, source))
             return ActionResult(
                 reply: ConversationReply(
                     "👀 \(SlackText.user(source.user)) acknowledged *\(ConversationText.name(incident))* (incident `\(incident.id)`)."
@@ -116,7 +92,7 @@ actor IncidentActions {
         if let refusal = await policy.refusal(.resolve, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
-        switch try await store.resolve(incidentID: incidentID, by: source.user, at: now()) {
+        switch try await context.store.resolve(incidentID: incidentID, by: source.user, at: context.now()) {
         case .applied(let incident):
             try await audit(
                 source,
@@ -126,11 +102,11 @@ actor IncidentActions {
             )
             await refreshInvestigation(of: incident, source: source)
             do {
-                try await slack.react(channel: incident.channel, ts: incident.rootTS, name: "white_check_mark")
+                try await context.slack.react(channel: incident.channel, ts: incident.rootTS, name: "white_check_mark")
             } catch {
-                logger.warning("could not add the ✅ reaction: \(error)", metadata: ["vigil.incident": "\(incident.id)"])
+                context.logger.warning("could not add the ✅ reaction: \(error)", metadata: ["vigil.incident": "\(incident.id)"])
             }
-            logger.info("incident resolved by hand", metadata: metadata(incident, source))
+            context.logger.info("incident resolved by hand", metadata: metadata(incident, source))
             let took = incident.timeToResolve.map { " after \(HumanFormat.duration($0))" } ?? ""
             return ActionResult(
                 reply: ConversationReply(
@@ -157,9 +133,9 @@ actor IncidentActions {
         auditDetail: String,
         source: ActionSource
     ) async throws -> Silence {
-        let at = now()
-        let silence = try await store.createSilence(
-            workspace: workspace,
+        let at = context.now()
+        let silence = try await context.store.createSilence(
+            workspace: context.workspace,
             matcher: matcher,
             createdBy: source.user,
             reason: reason,
@@ -187,7 +163,7 @@ actor IncidentActions {
             source: source
         )
         await refreshInvestigation(of: incident, source: source)
-        logger.info(
+        context.logger.info(
             "alert silenced",
             metadata: metadata(incident, source).merging(["vigil.silence": "\(silence.id)"]) { $1 }
         )
@@ -207,7 +183,7 @@ actor IncidentActions {
         if let refusal = await policy.refusal(.silence, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
-        let silences = try await store.activeSilences(workspace: workspace, at: now())
+        let silences = try await context.store.activeSilences(workspace: context.workspace, at: context.now())
             .filter { $0.matcher == .identity(incident.identity) }
         guard !silences.isEmpty else {
             return ActionResult(
@@ -219,7 +195,7 @@ actor IncidentActions {
             )
         }
         for silence in silences {
-            try await store.removeSilence(workspace: workspace, id: silence.id)
+            try await context.store.removeSilence(workspace: context.workspace, id: silence.id)
             try await audit(
                 source,
                 action: "silence.remove",
@@ -280,7 +256,7 @@ actor IncidentActions {
         }
         try await audit(source, action: "incident.rerun", target: "incident:\(incident.id)", detail: incident.name)
         investigationBlocks[incidentID] = nil  // the monitor replaced the message
-        logger.info("investigation re-run", metadata: metadata(incident, source))
+        context.logger.info("investigation re-run", metadata: metadata(incident, source))
         return ActionResult(
             reply: ConversationReply(
                 "🔁 Re-ran the investigation of *\(ConversationText.name(incident))* for \(SlackText.user(source.user)); "
@@ -302,7 +278,7 @@ actor IncidentActions {
         do {
             let alert = try await incidents.alert(of: incident)
             var facts = try await alertMonitor.facts(for: incident, alert: alert, runProbes: false)
-            if let silence = try await store.activeSilence(matching: alert, workspace: workspace, at: now()) {
+            if let silence = try await context.store.activeSilence(matching: alert, workspace: context.workspace, at: context.now()) {
                 facts.silence = InvestigationFacts.Silence(
                     id: String(silence.id),
                     createdBy: silence.createdBy,
@@ -324,10 +300,10 @@ actor IncidentActions {
                     source.messageBlocks.isEmpty ? (investigationBlocks[incident.id] ?? []) : source.messageBlocks
                 blocks = Self.carryingOverChecks(from: previous, into: blocks)
             }
-            try await slack.update(channel: incident.channel, ts: ts, text: message.text, blocks: blocks)
+            try await context.slack.update(channel: incident.channel, ts: ts, text: message.text, blocks: blocks)
             investigationBlocks[incident.id] = blocks
         } catch {
-            logger.warning(
+            context.logger.warning(
                 "could not update the investigation message: \(error)",
                 metadata: [
                     "vigil.incident": "\(incident.id)", "slack.channel": "\(incident.channel)", "slack.ts": "\(ts)",
@@ -361,9 +337,9 @@ actor IncidentActions {
 
     /// Appends an audit entry for an action by `source`.
     func audit(_ source: ActionSource, action: String, target: String, detail: String) async throws {
-        try await store.appendAudit(
-            workspace: workspace,
-            at: now(),
+        try await context.store.appendAudit(
+            workspace: context.workspace,
+            at: context.now(),
             actor: source.user,
             action: action,
             target: target,

@@ -18,12 +18,8 @@ import VigilStorage
 /// channels are ephemeral, shown only to the person who asked. Commands run in the shared
 /// ``ConversationCommandExecutor``; this type parses, delivers and calls down only. Stateless.
 struct MessageHandler: Sendable {
-    /// The team id.
-    let workspace: String
-    /// The `mention`/`command` dedupe gates and alert threads' incidents.
-    let store: any VigilStore
-    /// Delivers answers.
-    let slack: any SlackMessaging
+    /// The workspace, its store and Web API client, the logger and the clock.
+    let context: ConversationContext
     /// People of other teams.
     let policy: AccessPolicy
     /// Expiry, DM channels and approval replies in plain words.
@@ -32,10 +28,6 @@ struct MessageHandler: Sendable {
     let executor: ConversationCommandExecutor
     /// Vigil's own ids from `auth.test`: its mention is stripped from commands and its own posts ignored.
     let own: MessageClassifier.OwnIdentity
-    /// Decisions and failures.
-    let logger: Logger
-    /// The wall clock.
-    let now: @Sendable () -> Date
 
     /// Subtypes whose messages a person typed (plain messages have none).
     static let conversationSubtypes: Set<String?> = [nil, "thread_broadcast", "file_share", "me_message"]
@@ -48,7 +40,7 @@ struct MessageHandler: Sendable {
     ///   - message: The event's message.
     ///   - isMention: Whether it arrived as an `app_mention`.
     func handle(_ message: SlackMessage, isMention: Bool) async {
-        await approvals.expireApprovals(now: now())
+        await approvals.expireApprovals(now: context.now())
         guard let channel = message.channel, let ts = message.ts, let user = message.user, !user.isEmpty,
             message.botID == nil, user != own.userID, !message.hidden,
             Self.conversationSubtypes.contains(message.subtype)
@@ -59,15 +51,15 @@ struct MessageHandler: Sendable {
         guard isDirect || isMention || mentionsVigil(text) else { return }
         do {
             guard
-                try await store.markMessageHandled(
-                    workspace: workspace,
+                try await context.store.markMessageHandled(
+                    workspace: context.workspace,
                     channel: channel,
                     ts: ts,
                     purpose: isDirect ? .command : .mention,
-                    at: now()
+                    at: context.now()
                 )
             else {
-                logger.debug(
+                context.logger.debug(
                     "message already answered",
                     metadata: ["slack.channel": "\(channel)", "slack.ts": "\(ts)"]
                 )
@@ -82,7 +74,7 @@ struct MessageHandler: Sendable {
                     command, user: user, team: message.userTeam, channel: channel, ts: ts, threadTS: message.threadTS)
             }
         } catch {
-            logger.error(
+            context.logger.error(
                 "answering a message failed: \(error)",
                 metadata: [
                     "slack.channel": "\(channel)", "slack.ts": "\(ts)", "slack.user": "\(user)",
@@ -96,7 +88,7 @@ struct MessageHandler: Sendable {
         _ text: String, user: String, team: String?, channel: String, ts: String, threadTS: String?
     ) async throws {
         if let root = threadTS,
-            let incident = try await store.incident(workspace: workspace, channel: channel, rootTS: root)
+            let incident = try await context.store.incident(workspace: context.workspace, channel: channel, rootTS: root)
         {
             let origin = CommandOrigin(user: user, team: team, channel: channel, place: .alertThread(incident))
             if let refusal = await policy.otherTeamRefusal(origin.source) {
@@ -104,7 +96,7 @@ struct MessageHandler: Sendable {
                 return
             }
             let command = ConversationCommandParser(context: .alertThread).parse(text)
-            logger.debug(
+            context.logger.debug(
                 "mention in an alert thread",
                 metadata: ["vigil.incident": "\(incident.id)", "slack.user": "\(user)"]
             )
@@ -152,14 +144,14 @@ struct MessageHandler: Sendable {
         }
         do {
             if reply.isRefusal && inChannel {
-                try await slack.postEphemeral(
+                try await context.slack.postEphemeral(
                     channel: origin.channel, user: origin.user, text: reply.text, blocks: nil, threadTS: threadTS)
             } else {
-                _ = try await slack.post(
+                _ = try await context.slack.post(
                     channel: origin.channel, text: reply.text, blocks: nil, threadTS: threadTS, priority: .investigation)
             }
         } catch {
-            logger.warning(
+            context.logger.warning(
                 "could not deliver an answer: \(error)",
                 metadata: [
                     "slack.channel": "\(origin.channel)", "slack.user": "\(origin.user)",
