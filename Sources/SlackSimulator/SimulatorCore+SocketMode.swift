@@ -305,13 +305,7 @@ extension SimulatorCore {
             &state,
             &effects,
             envelopeID: envelopeID,
-            event: EventPayload(eventID: self.ids.eventID(), eventTime: Int(Date().timeIntervalSince1970), eventJSON: eventJSON),
-            retryAttempt: 0,
-            retryReason: "",
-            previousEnvelopeID: nil,
-            fromConnection: nil,
-            to: nil,
-            isRedelivery: false
+            event: EventPayload(eventID: self.ids.eventID(), eventTime: Int(Date().timeIntervalSince1970), eventJSON: eventJSON)
         )
         return envelopeID
     }
@@ -322,12 +316,12 @@ extension SimulatorCore {
         _ effects: inout SimulatorEffects,
         envelopeID: String,
         event: EventPayload,
-        retryAttempt: Int,
-        retryReason: String,
-        previousEnvelopeID: String?,
-        fromConnection: Int?,
-        to target: Int?,
-        isRedelivery: Bool
+        retryAttempt: Int = 0,
+        retryReason: String = "",
+        previousEnvelopeID: String? = nil,
+        fromConnection: Int? = nil,
+        to target: Int? = nil,
+        isRedelivery: Bool = false
     ) {
         let connection = target ?? self.pickConnection(&state, avoiding: fromConnection)
         let text = self.eventsEnvelopeText(
@@ -509,13 +503,7 @@ extension SimulatorCore {
                         &state,
                         &effects,
                         envelopeID: item.envelopeID,
-                        event: item.event,
-                        retryAttempt: 0,
-                        retryReason: "",
-                        previousEnvelopeID: nil,
-                        fromConnection: nil,
-                        to: nil,
-                        isRedelivery: false
+                        event: item.event
                     )
                     continue
                 }

@@ -558,44 +558,48 @@ extension SimulatorCore {
     }
 
     private func reactionsAdd(_ context: APIContext, _ state: inout SimulatorState) -> APIResult {
-        let channel: String, ts: String, name: String
-        switch self.reactionTarget(context, state) {
-        case .success(let target): (channel, ts, name) = target
-        case .failure(let error): return .error(error.code)
-        }
-        let bot = self.configuration.botUserID
-        var already = false
-        _ = state.workspace.updateMessage(channel: channel, ts: ts) { message in
-            if let index = message.reactions.firstIndex(where: { $0.name == name }) {
-                if message.reactions[index].users.contains(bot) {
-                    already = true
-                } else {
-                    message.reactions[index].users.append(bot)
-                }
-            } else {
-                message.reactions.append((name, [bot]))
+        self.changeReaction(context, &state, failure: "already_reacted") { reactions, name, bot in
+            guard let index = reactions.firstIndex(where: { $0.name == name }) else {
+                reactions.append((name, [bot]))
+                return true
             }
+            guard !reactions[index].users.contains(bot) else { return false }
+            reactions[index].users.append(bot)
+            return true
         }
-        return already ? .error("already_reacted") : .ok([:])
     }
 
     private func reactionsRemove(_ context: APIContext, _ state: inout SimulatorState) -> APIResult {
+        self.changeReaction(context, &state, failure: "no_reaction") { reactions, name, bot in
+            guard let index = reactions.firstIndex(where: { $0.name == name }),
+                let userIndex = reactions[index].users.firstIndex(of: bot)
+            else { return false }
+            reactions[index].users.remove(at: userIndex)
+            if reactions[index].users.isEmpty { reactions.remove(at: index) }
+            return true
+        }
+    }
+
+    /// Applies `change` (given the message's reactions, the reaction's name and the bot's user id) to the message a
+    /// `reactions.*` call names: `ok` when it changed something, `failure` when not, and the call's own error when it
+    /// names no message.
+    private func changeReaction(
+        _ context: APIContext,
+        _ state: inout SimulatorState,
+        failure: String,
+        _ change: (inout [(name: String, users: [String])], String, String) -> Bool
+    ) -> APIResult {
         let channel: String, ts: String, name: String
         switch self.reactionTarget(context, state) {
         case .success(let target): (channel, ts, name) = target
         case .failure(let error): return .error(error.code)
         }
         let bot = self.configuration.botUserID
-        var removed = false
+        var changed = false
         _ = state.workspace.updateMessage(channel: channel, ts: ts) { message in
-            guard let index = message.reactions.firstIndex(where: { $0.name == name }),
-                let userIndex = message.reactions[index].users.firstIndex(of: bot)
-            else { return }
-            removed = true
-            message.reactions[index].users.remove(at: userIndex)
-            if message.reactions[index].users.isEmpty { message.reactions.remove(at: index) }
+            changed = change(&message.reactions, name, bot)
         }
-        return removed ? .ok([:]) : .error("no_reaction")
+        return changed ? .ok([:]) : .error(failure)
     }
 
     private func conversationsInfo(_ context: APIContext, _ state: SimulatorState) -> APIResult {

@@ -208,24 +208,13 @@ actor ConversationCommandExecutor {
 
     /// "Which incident?" with the open ones the asker can see listed.
     private func whichIncident(example: String, origin: CommandOrigin) async throws -> ConversationReply {
-        let (open, unchecked) = await policy.visibleIncidents(
-            try await context.store.openIncidents(workspace: context.workspace, channel: nil), to: origin.viewer)
-        return ConversationReply(
+        ConversationReply(
             "Which incident? Add its id, e.g. `\(example)` (ids are in each investigation's footer).\n\n"
-                + ConversationText.incidentList(
-                    open,
-                    title: "Open incidents",
-                    now: context.now(),
-                    workspaceURL: settings.workspaceURL,
-                    limit: 10
-                ) + AccessPolicy.uncheckedNote(unchecked)
-        )
+                + (try await openIncidentsList(for: origin)))
     }
 
     /// A DM or channel message that is no command: help and the open incidents the asker can see.
     private func notUnderstood(_ text: String, origin: CommandOrigin) async throws -> ConversationReply {
-        let (open, unchecked) = await policy.visibleIncidents(
-            try await context.store.openIncidents(workspace: context.workspace, channel: nil), to: origin.viewer)
         let intro: String
         if case .channel = origin.place {
             intro = "Here's where things stand. "
@@ -233,17 +222,19 @@ actor ConversationCommandExecutor {
             intro = text.isEmpty ? "Hi! " : "I'm not sure what you mean. "
         }
         return ConversationReply(
-            intro
-                + ConversationText.incidentList(
-                    open,
-                    title: "Open incidents",
-                    now: context.now(),
-                    workspaceURL: settings.workspaceURL,
-                    limit: 10
-                )
-                + AccessPolicy.uncheckedNote(unchecked)
+            intro + (try await openIncidentsList(for: origin))
                 + "\n\n" + ConversationText.directHelp(slashCommand: settings.slashCommand)
         )
+    }
+
+    /// The open incidents `origin`'s viewer can see (at most 10), with a note on those whose channel could not be
+    /// checked.
+    private func openIncidentsList(for origin: CommandOrigin) async throws -> String {
+        let (open, unchecked) = await policy.visibleIncidents(
+            try await context.store.openIncidents(workspace: context.workspace, channel: nil), to: origin.viewer)
+        return ConversationText.incidentList(
+            open, title: "Open incidents", now: context.now(), workspaceURL: settings.workspaceURL, limit: 10
+        ) + AccessPolicy.uncheckedNote(unchecked)
     }
 
     // MARK: - Read-only answers
