@@ -108,8 +108,7 @@ public struct CommandProbeRunner: Sendable {
         logger: Logger
     ) async throws -> ProbeResult {
         try Task.checkCancellation()
-        var logger = logger
-        logger[metadataKey: "vigil.probe"] = "\(name)"
+        let logger = logger.naming(probe: name)
         let clock = ContinuousClock()
         let start = clock.now
 

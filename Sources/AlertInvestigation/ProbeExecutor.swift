@@ -143,10 +143,8 @@ public struct ProbeExecutor: Sendable {
         logger: Logger
     ) async throws -> ProbeResult {
         try Task.checkCancellation()
-        var logger = logger
-        logger[metadataKey: "vigil.probe"] = "\(name)"
-        let clock = ContinuousClock()
-        let start = clock.now
+        let logger = logger.naming(probe: name)
+        let start = ContinuousClock.now
         guard let client = httpClient else {
             return ProbeResult(name: name, outcome: .couldNotStart(reason: "no HTTP client is configured"))
         }
@@ -175,7 +173,7 @@ public struct ProbeExecutor: Sendable {
                 }
             } ?? .timedOut
         try Task.checkCancellation()
-        let duration = start.duration(to: clock.now)
+        let duration = start.duration(to: .now)
 
         switch race {
         case .timedOut:

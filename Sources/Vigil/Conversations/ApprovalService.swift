@@ -27,8 +27,6 @@ public actor ApprovalService {
     let probeResults: ProbeResultCache
     /// Reads free-text approval replies.
     let intentDetector = ApprovalIntentDetector()
-    /// Finds incidents and their alerts.
-    let incidents: IncidentLookup
 
     /// Approval requests by id: pending ones, and closed ones for a day (to answer late clicks precisely).
     var approvals: [String: ApprovalRequest] = [:]
@@ -64,26 +62,11 @@ public actor ApprovalService {
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         let context = ConversationContext(workspace: workspace, store: store, slack: slack, logger: logger, now: now)
-        self.init(
-            context: context, settings: settings,
-            policy: AccessPolicy(context: context, settings: settings, userGroups: userGroups),
-            probeResults: probeResults, probes: probes)
-    }
-
-    /// Creates the approvals of one workspace sharing `policy` (and its caches) with the conversation handlers.
-    init(
-        context: ConversationContext,
-        settings: ConversationSettings,
-        policy: AccessPolicy,
-        probeResults: ProbeResultCache,
-        probes: ProbeExecutor
-    ) {
         self.context = context
         self.settings = settings
-        self.policy = policy
+        self.policy = AccessPolicy(context: context, settings: settings, userGroups: userGroups)
         self.probeResults = probeResults
         self.probes = probes
-        self.incidents = IncidentLookup(workspace: context.workspace, store: context.store)
     }
 
     /// Applies new settings (a configuration reload): approvers, the timeout and self-approval count from the next
@@ -534,8 +517,8 @@ public actor ApprovalService {
     private func runApproved(_ request: ApprovalRequest, approvedBy user: String) async {
         do {
             let alert: Alert
-            if let incident = try await incidents.incident(id: request.incidentID) {
-                alert = try await incidents.alert(of: incident)
+            if let incident = try await context.incidents.incident(id: request.incidentID) {
+                alert = try await context.incidents.alert(of: incident)
             } else {
                 alert = Alert(
                     source: .generic,

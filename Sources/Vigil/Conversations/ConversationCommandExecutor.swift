@@ -26,8 +26,6 @@ actor ConversationCommandExecutor {
     let policy: AccessPolicy
     /// Acknowledge, resolve, silence, re-run, audit.
     let actions: IncidentActions
-    /// Finds incidents and their alerts.
-    let incidents: IncidentLookup
     /// History, related alerts and free-text questions about one incident.
     let answers: IncidentAnswers
     /// The daemon's part of `/vigil status`.
@@ -59,11 +57,9 @@ actor ConversationCommandExecutor {
         self.approvals = approvals
         self.policy = policy
         self.actions = actions
-        let incidents = IncidentLookup(workspace: context.workspace, store: context.store)
-        self.incidents = incidents
         self.answers = IncidentAnswers(
             workspace: context.workspace, store: context.store, alertMonitor: alertMonitor, policy: policy,
-            incidents: incidents, now: context.now)
+            incidents: context.incidents, now: context.now)
         self.settings = settings
         self.statusProvider = status
     }
@@ -188,7 +184,7 @@ actor ConversationCommandExecutor {
         _ body: (Incident) async throws -> ConversationReply
     ) async throws -> ConversationReply {
         if let id {
-            guard let incident = try await incidents.incident(id: id) else {
+            guard let incident = try await context.incidents.incident(id: id) else {
                 return ConversationReply("I have no incident `\(id)` in this workspace.")
             }
             if let refusal = await policy.scopeRefusal(incident, for: action, source: origin.source) { return refusal }

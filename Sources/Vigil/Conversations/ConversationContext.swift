@@ -17,4 +17,7 @@ struct ConversationContext: Sendable {
     let logger: Logger
     /// The wall clock (injected so tests control expiry and budgets).
     let now: @Sendable () -> Date
+
+    /// Finds this workspace's incidents and their alerts in ``store``.
+    var incidents: IncidentLookup { IncidentLookup(workspace: workspace, store: store) }
 }

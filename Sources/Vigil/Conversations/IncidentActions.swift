@@ -17,8 +17,6 @@ actor IncidentActions {
     let policy: AccessPolicy
     /// Check results shown in updated messages.
     let probeResults: ProbeResultCache
-    /// Finds incidents and their alerts.
-    let incidents: IncidentLookup
     /// Silence limits and the slash command's name (replaced by ``apply(_:)`` on a configuration reload).
     var settings: ConversationSettings
     /// The last blocks seen of each incident's investigation message (from button payloads and Vigil's own
@@ -36,7 +34,6 @@ actor IncidentActions {
         self.alertMonitor = alertMonitor
         self.policy = policy
         self.probeResults = alertMonitor.probeResults
-        self.incidents = IncidentLookup(workspace: context.workspace, store: context.store)
         self.settings = settings
     }
 
@@ -59,7 +56,7 @@ actor IncidentActions {
 
     /// Acknowledges an incident for `source.user` (permission `ack`) and updates its investigation message.
     func acknowledge(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
-        guard let incident = try await incidents.incident(id: incidentID) else { return notFound(incidentID) }
+        guard let incident = try await context.incidents.incident(id: incidentID) else { return notFound(incidentID) }
         if let refusal = await policy.refusal(.ack, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
@@ -88,7 +85,7 @@ actor IncidentActions {
 
     /// Resolves an incident for `source.user` (permission `resolve`), adds ✅ to the alert and updates the message.
     func resolve(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
-        guard let incident = try await incidents.incident(id: incidentID) else { return notFound(incidentID) }
+        guard let incident = try await context.incidents.incident(id: incidentID) else { return notFound(incidentID) }
         if let refusal = await policy.refusal(.resolve, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
@@ -148,7 +145,7 @@ actor IncidentActions {
 
     /// Silences an incident's alert identity for `duration` (permission `silence`) and updates the message.
     func silence(incidentID: Int64, for duration: Duration, source: ActionSource) async throws -> ActionResult {
-        guard let incident = try await incidents.incident(id: incidentID) else { return notFound(incidentID) }
+        guard let incident = try await context.incidents.incident(id: incidentID) else { return notFound(incidentID) }
         if let refusal = await policy.refusal(.silence, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
@@ -179,7 +176,7 @@ actor IncidentActions {
 
     /// Removes the silences on an incident's alert identity (permission `silence`).
     func unsilence(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
-        guard let incident = try await incidents.incident(id: incidentID) else { return notFound(incidentID) }
+        guard let incident = try await context.incidents.incident(id: incidentID) else { return notFound(incidentID) }
         if let refusal = await policy.refusal(.silence, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
@@ -238,7 +235,7 @@ actor IncidentActions {
 
     /// Runs an incident's investigation again through the alert monitor (permission `rerun`).
     func rerun(incidentID: Int64, source: ActionSource) async throws -> ActionResult {
-        guard let incident = try await incidents.incident(id: incidentID) else { return notFound(incidentID) }
+        guard let incident = try await context.incidents.incident(id: incidentID) else { return notFound(incidentID) }
         if let refusal = await policy.refusal(.rerun, on: incident, source: source) {
             return ActionResult(reply: refusal, changed: false)
         }
@@ -276,7 +273,7 @@ actor IncidentActions {
     func refreshInvestigation(of incident: Incident, source: ActionSource) async {
         guard let ts = incident.investigationTS ?? source.messageTS else { return }
         do {
-            let alert = try await incidents.alert(of: incident)
+            let alert = try await context.incidents.alert(of: incident)
             var facts = try await alertMonitor.facts(for: incident, alert: alert, runProbes: false)
             if let silence = try await context.store.activeSilence(matching: alert, workspace: context.workspace, at: context.now()) {
                 facts.silence = InvestigationFacts.Silence(
