@@ -57,9 +57,7 @@ actor ConversationCommandExecutor {
         self.approvals = approvals
         self.policy = policy
         self.actions = actions
-        self.answers = IncidentAnswers(
-            workspace: context.workspace, store: context.store, alertMonitor: alertMonitor, policy: policy,
-            incidents: context.incidents, now: context.now)
+        self.answers = IncidentAnswers(context: context, alertMonitor: alertMonitor, policy: policy)
         self.settings = settings
         self.statusProvider = status
     }

@@ -10,33 +10,28 @@ import VigilStorage
 ///
 /// Stateless; it reads the store, the alert monitor's facts and the probe-result cache, and calls nothing back.
 struct IncidentAnswers: Sendable {
-    /// The team id.
-    let workspace: String
-    /// Incidents and their history.
-    let store: any VigilStore
+    /// The workspace, its store (incidents and their history, through ``ConversationContext/incidents`` too) and
+    /// the clock.
+    let context: ConversationContext
     /// Gathers facts (related alerts, runbook links) without running probes.
     let alertMonitor: AlertChannelMonitor
     /// Which channels the reader can see.
     let policy: AccessPolicy
-    /// Finds incidents' alerts.
-    let incidents: IncidentLookup
-    /// The wall clock.
-    let now: @Sendable () -> Date
 
     /// How often an incident's alert fired before.
     func history(of incident: Incident) async throws -> ConversationReply {
-        let history = try await store.history(workspace: workspace, identity: incident.identity, now: now())
-        return ConversationReply(ConversationText.history(history, incident: incident, now: now()))
+        let history = try await context.store.history(workspace: context.workspace, identity: incident.identity, now: context.now())
+        return ConversationReply(ConversationText.history(history, incident: incident, now: context.now()))
     }
 
     /// What else is alerting around an incident, in channels `viewer` can see.
     /// - Parameter workspaceURL: For links to the related alerts' posts.
     func related(to incident: Incident, viewer: Viewer, workspaceURL: String?) async throws -> ConversationReply {
         let facts = try await alertMonitor.facts(
-            for: incident, alert: try await incidents.alert(of: incident), runProbes: false)
+            for: incident, alert: try await context.incidents.alert(of: incident), runProbes: false)
         let related = await visibleRelated(facts, viewer: viewer)
         return ConversationReply(
-            ConversationText.related(related, incident: incident, workspaceURL: workspaceURL, now: now())
+            ConversationText.related(related, incident: incident, workspaceURL: workspaceURL, now: context.now())
         )
     }
 
@@ -50,22 +45,22 @@ struct IncidentAnswers: Sendable {
         _ text: String, about incident: Incident, viewer: Viewer, workspaceURL: String?
     ) async throws -> ConversationReply {
         let intents = QuestionIntent.intents(of: text)
-        let alert = try await incidents.alert(of: incident)
+        let alert = try await context.incidents.alert(of: incident)
         var facts = try await alertMonitor.facts(for: incident, alert: alert, runProbes: false)
         facts.related = await visibleRelated(facts, viewer: viewer)
         var parts: [String] = []
         for intent in intents {
             switch intent {
             case .history:
-                let history = try await store.history(workspace: workspace, identity: incident.identity, now: now())
-                parts.append(ConversationText.history(history, incident: incident, now: now()))
+                let history = try await context.store.history(workspace: context.workspace, identity: incident.identity, now: context.now())
+                parts.append(ConversationText.history(history, incident: incident, now: context.now()))
             case .related:
                 parts.append(
                     ConversationText.related(
                         facts.related,
                         incident: incident,
                         workspaceURL: workspaceURL,
-                        now: now()
+                        now: context.now()
                     )
                 )
             case .runbook:
@@ -77,7 +72,7 @@ struct IncidentAnswers: Sendable {
             }
         }
         if intents.isEmpty || intents.contains(.cause) {
-            let history = try await store.history(workspace: workspace, identity: incident.identity, now: now())
+            let history = try await context.store.history(workspace: context.workspace, identity: incident.identity, now: context.now())
             let known = await whatIKnow(incident, facts: facts, history: history)
             var summary = "I don't know the root cause; here is what I have:\n" + known
             if intents.isEmpty {
@@ -156,7 +151,7 @@ struct IncidentAnswers: Sendable {
             }
         lines.append(
             "• *\(ConversationText.name(incident))* (\(incident.severity.rawValue)) is \(status); first seen "
-                + "\(HumanFormat.ago(incident.firstSeen, now: now())), fired \(incident.occurrences)×."
+                + "\(HumanFormat.ago(incident.firstSeen, now: context.now())), fired \(incident.occurrences)×."
         )
         let summary = InvestigationMessage.oneLine(incident.summary)
         if !summary.isEmpty { lines.append("• The alert says: \(SlackText.escaped(summary, limit: 300))") }
